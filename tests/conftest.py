@@ -1,0 +1,24 @@
+"""Test-wide settings: Qt runs headless, and no test may leave a thread running."""
+
+import os
+import threading
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PLAYGROUND_NO_AUTOSAVE_PROMPT", "1")
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads():
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    leftover = [
+        t
+        for t in threading.enumerate()
+        if t.ident not in before and t.is_alive() and not t.daemon and t is not threading.current_thread()
+    ]
+    for t in leftover:
+        t.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    assert not still, f"test left threads running: {still}"
