@@ -22,3 +22,18 @@ def _no_leftover_threads():
         t.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"test left threads running: {still}"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--benchmarks", action="store_true", default=False, help="run the speed benchmarks in tests/benchmarks"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--benchmarks"):
+        return
+    skip = pytest.mark.skip(reason="benchmark: run with  pytest tests/benchmarks --benchmarks -s")
+    for item in items:
+        if "benchmarks" in item.path.parts:
+            item.add_marker(skip)
