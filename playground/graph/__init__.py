@@ -1,0 +1,4 @@
+"""The layer graph as plain data: catalog, graph model, shapes, validation, receptive fields, projects.
+
+Never imports torch or Qt.
+"""
