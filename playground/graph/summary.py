@@ -1,0 +1,78 @@
+"""The per-layer summary table (`playground check`, the app's summary view): shapes, counts, fields.
+
+One row per node in topological order with its output shape, parameters, MACs, output memory and
+analytic receptive field, plus totals and the graph's issues. Plain data, JSON-ready.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from playground.graph.model import Graph
+from playground.graph.receptive import receptive_fields
+from playground.graph.shapes import format_shape, human_bytes, human_count, infer
+from playground.graph.validate import Issue, validate
+
+
+@dataclass
+class Summary:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    input_shape: list[int] | None = None
+    output_shape: list[int] | None = None
+    total_params: int = 0
+    total_macs: int = 0
+    activation_bytes: int = 0  # per sample
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity == "error" for i in self.issues)
+
+    def memory_for_batch(self, batch_size: int) -> int:
+        """Rough training memory: activations kept for backward plus weights, gradients and Adam state."""
+        return self.activation_bytes * batch_size * 2 + self.total_params * 4 * 4
+
+    def to_json(self) -> dict[str, Any]:
+        return {"input_shape": self.input_shape, "output_shape": self.output_shape, "layers": self.rows,
+                "total_params": self.total_params, "total_macs": self.total_macs,
+                "activation_bytes_per_sample": self.activation_bytes,
+                "issues": [{"node": i.node_id, "severity": i.severity, "message": i.message} for i in self.issues]}
+
+    def to_text(self) -> str:
+        head = ("layer", "kind", "output shape", "params", "MACs", "receptive field")
+        lines = [head] + [(r["name"], r["kind"], format_shape(r["output_shape"]), f"{r['params']:,}", human_count(r["macs"]),
+                           r["receptive_field"]["text"] if r["receptive_field"] else "-") for r in self.rows]
+        widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+        out = ["  ".join(str(v).ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+        out.insert(1, "  ".join("-" * w for w in widths))
+        out.append("")
+        out.append(f"total: {self.total_params:,} parameters, {human_count(self.total_macs)} MACs per sample, "
+                   f"{human_bytes(self.activation_bytes)} of activations per sample")
+        for issue in self.issues:
+            out.append(f"{issue.severity}: {issue.message}")
+        return "\n".join(out)
+
+
+def summarize(graph: Graph) -> Summary:
+    shapes = infer(graph)
+    summary = Summary(issues=validate(graph, shapes))
+    fields = receptive_fields(graph, shapes) if shapes.order else {}
+    for nid in shapes.order:
+        node, info = graph.nodes[nid], shapes.nodes[nid]
+        rf = fields.get(nid)
+        summary.rows.append({
+            "id": nid, "name": node.name, "kind": node.kind,
+            "output_shape": list(info.shape) if info.shape is not None else None,
+            "params": info.params, "macs": info.macs, "memory_bytes": info.memory,
+            "receptive_field": None if rf is None else {"size": rf.size, "jump": rf.jump, "start": rf.start,
+                                                        "whole_input": rf.whole_input, "text": rf.describe()},
+        })
+    inputs, outputs = graph.input_nodes(), graph.output_nodes()
+    if inputs and shapes.shape(inputs[0].id) is not None:
+        summary.input_shape = list(shapes.shape(inputs[0].id))
+    if len(outputs) == 1 and shapes.shape(outputs[0].id) is not None:
+        summary.output_shape = list(shapes.shape(outputs[0].id))
+    summary.total_params, summary.total_macs = shapes.total_params, shapes.total_macs
+    summary.activation_bytes = shapes.activation_memory
+    return summary

@@ -1,0 +1,116 @@
+"""Regenerate resources/presets/*.json from code (run: python tools/make_presets.py).
+
+The presets are data (project files); this script is how we author them without hand-writing
+dozens of nodes. Each one must check clean (tests/unit/test_presets.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground.graph.blocks import chain, inception_block, residual_block  # noqa: E402
+from playground.graph.layout import apply_layout  # noqa: E402
+from playground.graph.model import Graph  # noqa: E402
+from playground.graph.project import PRESETS_DIR, Project, save_project  # noqa: E402
+
+SHAPES_CLASSES = 7  # playground.data's "shapes" set
+
+
+def conv(filters, kernel=3, stride=1, padding=None, init="he_uniform"):
+    return ("Conv2d", {"filters": filters, "kernel_size": kernel, "stride": stride,
+                       "padding": kernel // 2 if padding is None else padding, "weight_init": init})
+
+
+def fc(units, init="default"):
+    return ("Linear", {"units": units, "weight_init": init})
+
+
+R, T, POOL, FLAT = ("ReLU", {}), ("Tanh", {}), ("MaxPool2d", {}), ("Flatten", {})
+IMAGE = ("ImageInput", {"channels": 1, "height": 28, "width": 28})
+
+
+def perceptron(g):
+    chain(g, None, [("PointsInput", {}), fc(1)])
+
+
+def tfp_mlp(g):
+    chain(g, None, [("PointsInput", {}), fc(8, "xavier_uniform"), T, fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
+
+
+def lenet5(g):
+    chain(g, None, [IMAGE, conv(6, 5, padding=2, init="xavier_uniform"), T, ("AvgPool2d", {}),
+                    conv(16, 5, padding=0, init="xavier_uniform"), T, ("AvgPool2d", {}), FLAT,
+                    fc(120, "xavier_uniform"), T, fc(84, "xavier_uniform"), T, fc(SHAPES_CLASSES)])
+
+
+def alexnet_small(g):
+    chain(g, None, [IMAGE, conv(32, 5), R, POOL, conv(64, 3), R, POOL, conv(96, 3), R, conv(96, 3), R,
+                    conv(64, 3), R, ("MaxPool2d", {"kernel_size": 3, "stride": 2}), FLAT, ("Dropout", {"p": 0.5}),
+                    fc(256, "he_uniform"), R, ("Dropout", {"p": 0.5}), fc(128, "he_uniform"), R, fc(SHAPES_CLASSES)])
+
+
+def vgg_small(g):
+    chain(g, None, [IMAGE, conv(16), R, conv(16), R, POOL, conv(32), R, conv(32), R, POOL,
+                    conv(64), R, conv(64), R, conv(64), R, POOL, FLAT,
+                    fc(128, "he_uniform"), R, ("Dropout", {"p": 0.5}), fc(SHAPES_CLASSES)])
+
+
+def resnet_small(g):
+    x = chain(g, None, [IMAGE, ("Conv2d", {"filters": 16, "kernel_size": 3, "padding": 1, "bias": False,
+                                           "weight_init": "he_normal"}), ("BatchNorm", {}), R])
+    x = residual_block(g, x, 16, 16)
+    x = residual_block(g, x, 16, 32, stride=2)
+    x = residual_block(g, x, 32, 64, stride=2)
+    chain(g, x, [("GlobalAvgPool", {}), fc(SHAPES_CLASSES)])
+
+
+def googlenet_small(g):
+    x = chain(g, None, [IMAGE, conv(16), R, POOL])
+    x = inception_block(g, x, 8, 8, 16, 4, 8, 8)
+    x = chain(g, x, [POOL])
+    x = inception_block(g, x, 16, 16, 32, 8, 16, 16)
+    chain(g, x, [("GlobalAvgPool", {}), fc(SHAPES_CLASSES)])
+
+
+def encoder_decoder(g):
+    chain(g, None, [IMAGE, conv(16), R, POOL, conv(32), R, POOL,
+                    ("ConvTranspose2d", {"filters": 16, "kernel_size": 2, "stride": 2}), R,
+                    ("ConvTranspose2d", {"filters": 8, "kernel_size": 2, "stride": 2}), R,
+                    ("Conv2d", {"filters": 2, "kernel_size": 1})])
+
+
+PRESETS = {
+    "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
+                   perceptron, "gauss"),
+    "tfp_mlp": ("TF Playground MLP", "Two hidden layers of 8 tanh neurons on 2-D points, like TensorFlow Playground.",
+                tfp_mlp, "circle"),
+    "lenet5": ("LeNet-5", "LeCun's 1998 digit reader: two 5x5 convolutions with average pooling, then three dense layers.",
+               lenet5, "shapes"),
+    "alexnet_small": ("AlexNet (small)", "AlexNet's recipe at toy size: five convolutions with ReLU and max pooling, "
+                      "dropout in the dense layers.", alexnet_small, "shapes"),
+    "vgg_small": ("VGG (small)", "VGG's idea: only 3x3 convolutions, stacked two or three deep between poolings.",
+                  vgg_small, "shapes"),
+    "resnet_small": ("ResNet (small)", "Three residual blocks: each adds its input back to its output through a shortcut.",
+                     resnet_small, "shapes"),
+    "googlenet_small": ("GoogLeNet (small)", "Two Inception blocks: 1x1, 3x3, 5x5 and pooling branches side by side, "
+                        "concatenated.", googlenet_small, "shapes"),
+    "encoder_decoder": ("Encoder-decoder", "Shrinks the image with convolutions and pooling, then grows it back with "
+                        "transposed convolutions to label every pixel.", encoder_decoder, "shapes_seg"),
+}
+
+
+def main() -> None:
+    for key, (title, description, build, dataset) in PRESETS.items():
+        graph = Graph()
+        build(graph)
+        apply_layout(graph)
+        project = Project(graph, name=title, description=description, dataset={"name": dataset, "params": {}})
+        save_project(project, PRESETS_DIR / f"{key}.json")
+        print("wrote", key, len(graph.nodes), "layers")
+
+
+if __name__ == "__main__":
+    main()
