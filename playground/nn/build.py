@@ -1,0 +1,80 @@
+"""Graph -> ``torch.fx.GraphModule``: one submodule per node, named after the node.
+
+``layer_plan`` walks the graph in topological order and says, for every node, which torch class
+to construct with which arguments and which nodes feed it. ``build_module`` runs that plan (and
+the per-layer init) under a fixed seed; the code generator prints the same plan as source, so the
+two cannot drift apart. A graph with errors raises ``GraphError`` listing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import fx, nn
+
+from playground.core.errors import GraphError
+from playground.graph.layers import Shape
+from playground.graph.model import Graph, Node
+from playground.graph.shapes import GraphShapes, infer
+from playground.graph.validate import errors, validate
+from playground.nn import modules
+from playground.nn.init import apply_init, init_calls
+
+
+@dataclass(frozen=True)
+class LayerStep:
+    node: Node
+    class_name: str  # "nn.Conv2d" | "pg.Maxout"
+    kwargs: dict[str, Any]
+    inputs: tuple[str, ...]  # names of the nodes that feed it, in port order
+    shape: Shape  # output shape per sample
+
+
+def resolve(class_name: str) -> type[nn.Module]:
+    prefix, _, name = class_name.partition(".")
+    return getattr(nn, name) if prefix == "nn" else modules.CUSTOM[name]
+
+
+def layer_plan(graph: Graph, shapes: GraphShapes | None = None) -> list[LayerStep]:
+    shapes = shapes or infer(graph)
+    problems = errors(validate(graph, shapes))
+    if problems:
+        listing = "\n".join(f"  - {p.message}" for p in problems)
+        raise GraphError(f"the network cannot be built yet:\n{listing}", fix="fix these first (they are marked red)")
+    plan = []
+    for nid in shapes.order:
+        node = graph.nodes[nid]
+        ins = [shapes.shape(src) for src in graph.inputs_of(nid)]
+        class_name, kwargs = node.spec.torch(node.params, ins)
+        plan.append(LayerStep(node, class_name, kwargs, tuple(graph.nodes[s].name for s in graph.inputs_of(nid)),
+                              shapes.shape(nid)))
+    return plan
+
+
+def input_shape(graph: Graph) -> Shape:
+    """Per-sample shape the built model expects (2-D points: (2,), before feature expansion)."""
+    node = graph.input_nodes()[0]
+    return (2,) if node.kind == "PointsInput" else infer(graph).shape(node.id)
+
+
+def build_module(graph: Graph, seed: int = 0) -> fx.GraphModule:
+    """A real PyTorch module for ``graph``; same seed, same initial weights."""
+    plan = layer_plan(graph)
+    root = nn.Module()
+    fxg = fx.Graph()
+    x = fxg.placeholder("x")
+    values: dict[str, fx.Node] = {}
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for step in plan:
+            root.add_module(step.node.name, resolve(step.class_name)(**step.kwargs))
+            args = tuple(values[name] for name in step.inputs) or (x,)
+            values[step.node.name] = fxg.call_module(step.node.name, args)
+        apply_init(root, init_calls(graph))
+    fxg.output(values[plan[-1].node.name])
+    module = fx.GraphModule(root, fxg, class_name="Model")
+    module.meta["input_shape"] = input_shape(graph)
+    module.meta["output_shape"] = plan[-1].shape
+    return module
