@@ -177,12 +177,12 @@ class Graph:
         taken = self.in_edges(dst)
         if any(e.src == src for e in taken):
             raise GraphError(f"'{a.name}' already feeds '{b.name}'")
-        if spec.max_inputs is not None and len(taken) >= spec.max_inputs:
-            raise GraphError(f"'{b.name}' ({spec.label}) takes one input and already gets '{self.node(taken[0].src).name}'",
-                             fix="disconnect that first, or use an Add or Concat layer to merge several inputs")
         if self.reaches(dst, src):
             raise GraphError(f"connecting '{a.name}' to '{b.name}' would make a loop",
                              fix="networks here are feed-forward: connect to a layer further down instead")
+        if spec.max_inputs is not None and len(taken) >= spec.max_inputs:
+            raise GraphError(f"'{b.name}' ({spec.label}) takes one input and already gets '{self.node(taken[0].src).name}'",
+                             fix="disconnect that first, or use an Add or Concat layer to merge several inputs")
         if port is None:
             port = max((e.port for e in taken), default=-1) + 1
         if any(e.port == port for e in taken):
