@@ -1,0 +1,162 @@
+"""A CSV file as a dataset: the first row names the columns, one column is the target.
+
+``target`` names the target column (empty = the last one). ``task`` is ``classification``,
+``regression`` or ``auto`` (text targets, or at most 20 distinct whole numbers, mean
+classification). Every other column must be numeric; features are standardized per batch with
+training-split statistics (``splits.py``). A text cell in a numeric column, a missing cell or a
+ragged row is a DataError naming the file, the line and the column. Owns CSV reading only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from playground.core.errors import DataError
+
+from .spec import DatasetSpec, Param, RawData
+
+TASKS = ("auto", "classification", "regression")
+MAX_AUTO_CLASSES = 20
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """(header, rows, line number of each row), every row checked to have the header's length."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError("CSV file not found", where=str(path), fix="choose an existing .csv file") from None
+    except UnicodeDecodeError:
+        raise DataError("not a text file (it is not UTF-8)", where=str(path),
+                        fix="save it as CSV with UTF-8 encoding") from None
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or exc})", where=str(path),
+                        fix="check that you may read it") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise DataError(f"not a readable CSV ({exc})", where=f"{path}:{reader.line_num}",
+                        fix="check the quotes on that line") from None
+    if len(lines) < 2:
+        raise DataError("the CSV needs a header row and at least one data row", where=str(path),
+                        fix="put the column names on the first line and one sample per line below")
+    header = [h.strip() for h in lines[0][1]]
+    rows, numbers = [], []
+    for line, row in lines[1:]:
+        if len(row) != len(header):
+            raise DataError(f"line {line} has {len(row)} cells, the header has {len(header)}",
+                            where=f"{path}:{line}", fix="give every line one cell per column")
+        rows.append([c.strip() for c in row])
+        numbers.append(line)
+    return header, rows, numbers
+
+
+def _target_index(header: list[str], target: str, path: Path) -> int:
+    if not target:
+        return len(header) - 1
+    if target in header:
+        return header.index(target)
+    raise DataError(f"no column named '{target}'", where=str(path),
+                    fix=f"choose the target from: {', '.join(header)}")
+
+
+def _features(header, rows, lines, target_col, path) -> np.ndarray:
+    cols = [j for j in range(len(header)) if j != target_col]
+    x = np.empty((len(rows), len(cols)), dtype=np.float32)
+    for i, row in enumerate(rows):
+        for k, j in enumerate(cols):
+            value = _number(row[j])
+            if value is None:
+                what = "is empty" if not row[j] else f"has the text {row[j]!r}"
+                raise DataError(
+                    f"column '{header[j]}' {what}, but features must be numbers",
+                    where=f"{path}:{lines[i]}",
+                    fix=f"fix that cell, remove the column '{header[j]}', or choose it as the target",
+                )
+            x[i, k] = value
+    return x
+
+
+def _decide_task(values: list[str], task: str) -> str:
+    if task != "auto":
+        return task
+    numbers = [_number(v) for v in values]
+    if any(n is None for n in numbers):
+        return "classification"
+    whole = all(float(n).is_integer() for n in numbers)
+    return "classification" if whole and len(set(numbers)) <= MAX_AUTO_CLASSES else "regression"
+
+
+def _class_names(values: list[str]) -> tuple[str, ...]:
+    distinct = set(values)
+    numbers = {v: _number(v) for v in distinct}
+    if all(n is not None for n in numbers.values()):
+        return tuple(sorted(distinct, key=lambda v: numbers[v]))
+    return tuple(sorted(distinct))
+
+
+def load(params: dict, root, seed: int) -> RawData:
+    if not root:
+        raise DataError("no CSV file chosen", where="dataset 'csv'", fix="choose a .csv file")
+    path = Path(root).expanduser()
+    header, rows, lines = read_rows(path)
+    if len(header) < 2:
+        raise DataError("the CSV has only one column", where=str(path),
+                        fix="it needs feature columns and a target column (separated by , or ;)")
+    t = _target_index(header, params["target"], path)
+    x = _features(header, rows, lines, t, path)
+    values = [row[t] for row in rows]
+    task = _decide_task(values, params["task"])
+    if task == "classification":
+        names = _class_names(values)
+        index = {name: i for i, name in enumerate(names)}
+        y = torch.tensor([index[v] for v in values], dtype=torch.int64)
+    else:
+        targets = [_number(v) for v in values]
+        bad = next((i for i, v in enumerate(targets) if v is None), None)
+        if bad is not None:
+            raise DataError(f"target column '{header[t]}' has {values[bad]!r}, but regression needs numbers",
+                            where=f"{path}:{lines[bad]}", fix="fix that cell, or choose task 'classification'")
+        names = ()
+        y = torch.tensor(targets, dtype=torch.float32)[:, None]  # (N, 1)
+    return RawData(x=torch.from_numpy(x), y=y, kind="tabular", class_names=names, origin=str(path), task=task)
+
+
+SPECS = [
+    DatasetSpec(
+        name="csv",
+        title="CSV table",
+        task="classification",
+        description="Your own table: one sample per line, numeric feature columns and one target column.",
+        source="a CSV file you choose",
+        input_shape=None,
+        classes=(),
+        loader=load,
+        parameters={
+            "target": Param("", None, None, "name of the target column (empty: the last column)"),
+            "task": Param("auto", None, None, "'classification', 'regression' or 'auto'"),
+        },
+        choices={"task": TASKS},
+        available=lambda root=None: bool(root) and Path(root).expanduser().is_file(),
+        needs_path="file",
+        group="files",
+    ),
+]

@@ -1,0 +1,158 @@
+"""The dataset record: what a dataset is called, what it holds, its parameters, how to load it.
+
+Owns ``DatasetInfo`` (what a loaded dataset looks like), ``Param`` (one tunable number or
+choice), ``DatasetSpec`` (one registry record) and ``RawData`` (what a loader hands back before
+splitting). It does not own the registry table itself (``registry.py``), splitting
+(``splits.py``) or any loader.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple
+
+import torch
+
+from playground.core.errors import DataError
+
+TASKS = ("classification", "regression", "segmentation")
+
+#: how stored inputs are turned into network inputs (see splits.py)
+KINDS = ("points", "tabular", "image")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What one loaded dataset looks like, per sample."""
+
+    name: str
+    title: str
+    task: str
+    input_shape: tuple[int, ...]
+    num_classes: int
+    class_names: tuple[str, ...]
+    target_shape: tuple[int, ...]
+
+
+class Param(NamedTuple):
+    """One dataset parameter: ``(default, min, max, doc)``; the default's type is the param's type."""
+
+    default: Any
+    min: Any
+    max: Any
+    doc: str
+
+
+@dataclass
+class RawData:
+    """What a loader returns: all samples in stored form, before splitting.
+
+    ``x`` is uint8 for images (N, C, H, W), float32 otherwise; ``y`` is int64 labels (N,),
+    float32 targets (N, k) or int64 masks (N, H, W). ``scale`` turns stored image values into
+    [0, 1]. ``test`` is an official test set (x, y) when the data comes with one.
+    """
+
+    x: torch.Tensor
+    y: torch.Tensor
+    kind: str
+    class_names: tuple[str, ...] = ()
+    scale: float = 1.0
+    test: tuple[torch.Tensor, torch.Tensor] | None = None
+    origin: str = "generated"
+    task: str | None = None  # overrides the spec's task (a CSV decides it from its target column)
+
+
+Loader = Callable[[dict, "str | None", int], RawData]
+
+
+def _always(root: str | None = None) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One registry record. ``loader(params, root, seed) -> RawData``; ``available(root) -> bool``.
+
+    ``input_shape`` is ``None`` where it depends on the user's file (CSV, image folder);
+    ``needs_path`` is ``"file"`` or ``"folder"`` when ``root`` must be given to load at all.
+    """
+
+    name: str
+    title: str
+    task: str
+    description: str
+    source: str
+    input_shape: tuple[int, ...] | None
+    classes: tuple[str, ...]
+    loader: Loader
+    parameters: dict[str, Param] = field(default_factory=dict)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    target_shape: tuple[int, ...] = ()
+    available: Callable[..., bool] = _always
+    needs_path: str | None = None
+    group: str = "generated"
+
+    @property
+    def num_classes(self) -> int:
+        return 0 if self.task == "regression" else len(self.classes)
+
+    def resolve(self, params: dict | None) -> dict:
+        """Defaults overlaid with ``params``, each checked; a bad name or value raises DataError."""
+        where = f"dataset '{self.name}'"
+        values = {key: p.default for key, p in self.parameters.items()}
+        for key, value in (params or {}).items():
+            if key not in self.parameters:
+                known = ", ".join(self.parameters) or "none"
+                raise DataError(f"unknown parameter '{key}'", where=where, fix=f"use one of: {known}")
+            values[key] = _check(key, value, self.parameters[key], self.choices.get(key), where)
+        return values
+
+
+def _check(key: str, value: Any, p: Param, choices: tuple[str, ...] | None, where: str) -> Any:
+    kind = type(p.default)
+    bad = DataError(
+        f"parameter '{key}' must be a {kind.__name__}, got {value!r}", where=where, fix=p.doc
+    )
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if kind is str:
+        if not isinstance(value, str):
+            raise bad
+        if choices and value not in choices:
+            raise DataError(
+                f"parameter '{key}' is {value!r}", where=where, fix=f"choose one of: {', '.join(choices)}"
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise bad
+        value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value):
+            raise bad
+    if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
+        raise DataError(
+            f"parameter '{key}' is {value}, outside {p.min} .. {p.max}", where=where, fix=p.doc
+        )
+    return value
+
+
+def info_from(spec: DatasetSpec, raw: RawData) -> DatasetInfo:
+    """The exact DatasetInfo of loaded data (shapes come from the tensors, not the record)."""
+    task = raw.task or spec.task
+    names = tuple(raw.class_names or spec.classes)
+    return DatasetInfo(
+        name=spec.name,
+        title=spec.title,
+        task=task,
+        input_shape=tuple(raw.x.shape[1:]),
+        num_classes=0 if task == "regression" else len(names),
+        class_names=() if task == "regression" else names,
+        target_shape=tuple(raw.y.shape[1:]),
+    )
