@@ -1,0 +1,1 @@
+"""Reusable pyqtgraph pieces for live plots (growing curves, hover read-outs)."""
