@@ -59,7 +59,7 @@ def read_image(path: Path, mode: str, size: int) -> np.ndarray:
     try:
         with Image.open(path) as im:
             im = im.convert(mode).resize((size, size), Image.Resampling.BILINEAR)
-            arr = np.asarray(im, dtype=np.uint8)
+            arr = np.array(im, dtype=np.uint8)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise DataError(f"cannot read this image ({type(exc).__name__}: {exc})", where=str(path),
                         fix="replace or delete the file (only PNG and JPEG images are read)") from None
