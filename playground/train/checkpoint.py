@@ -1,0 +1,66 @@
+"""Checkpoints: a Trainer's weights, optimizer state, initial weights and settings in one file.
+
+Owns ``save_checkpoint`` / ``load_checkpoint`` (atomic write, format name and version, read back
+with ``torch.load(weights_only=True)`` so a file cannot run code) and ``checkpoint_path`` (where a
+project's checkpoint lives: next to the project file, ``NAME.pgproj`` -> ``NAME.pgproj.pt``).
+A file that does not fit the network raises ``TrainingError`` saying so; a file that cannot be
+read raises ``ProjectFileError``. The Trainer's own ``state_dict`` says what goes in.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import torch
+
+from playground.core.errors import ProjectFileError, TrainingError
+from playground.core.files import atomic_write_bytes
+
+FORMAT = "playground-checkpoint"
+VERSION = 1
+
+
+def checkpoint_path(project_path: str | Path) -> Path:
+    path = Path(project_path)
+    return path.with_name(path.name + ".pt")
+
+
+def checkpoint_bytes(trainer) -> bytes:
+    buffer = io.BytesIO()
+    state = {"format": FORMAT, "version": VERSION, **trainer.state_dict()}
+    state["model"] = {k: v.cpu() for k, v in state["model"].items()}
+    state["initial"] = {k: v.cpu() for k, v in state["initial"].items()}
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def save_checkpoint(trainer, path: str | Path) -> Path:
+    """Write ``trainer``'s state to ``path`` atomically (an old file stays whole if this fails)."""
+    return atomic_write_bytes(path, checkpoint_bytes(trainer))
+
+
+def load_checkpoint(trainer, path: str | Path) -> dict:
+    """Load weights, optimizer state and settings saved by ``save_checkpoint`` into ``trainer``."""
+    path = Path(path)
+    where = str(path)
+    try:
+        state = torch.load(path, map_location=trainer.device, weights_only=True)
+    except FileNotFoundError:
+        raise ProjectFileError("no checkpoint file here", where=where, fix="save the trained network first") from None
+    except Exception as exc:  # truncated, not a torch file, unsafe content
+        raise ProjectFileError(f"cannot read this checkpoint ({type(exc).__name__})", where=where,
+                               fix="the file is damaged or not a Playground checkpoint") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise ProjectFileError("not a Playground checkpoint", where=where)
+    if int(state.get("version", 0)) > VERSION:
+        raise ProjectFileError(f"checkpoint version {state.get('version')} is newer than this Playground "
+                               f"understands ({VERSION})", where=where, fix="update Playground")
+    try:
+        trainer.load_state_dict(state)
+    except (RuntimeError, ValueError, KeyError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first if len(first) < 300 else first[:300] + "..."
+        raise TrainingError(f"this checkpoint does not fit the network ({first})", where=where,
+                            fix="load it into the network it was saved from") from None
+    return state

@@ -1,0 +1,56 @@
+"""A text progress bar for terminals: the CLI's callback.
+
+Owns ``ProgressBar``: one line per epoch with train/val loss and accuracy (or R^2), and between
+epochs a bar redrawn at most ``rate`` times a second with the live loss, written to a stream
+(stderr by default). It reads only the numbers the Trainer hands to callbacks.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from playground.train.callbacks import Callback
+
+
+def _metric(m) -> str:
+    if m is None:
+        return ""
+    if m.accuracy is not None:
+        return f"loss {m.loss:.4f} acc {m.accuracy:.3f}"
+    return f"loss {m.loss:.4f} R2 {m.r2:.3f}" if m.r2 is not None else f"loss {m.loss:.4f}"
+
+
+class ProgressBar(Callback):
+    def __init__(self, stream=None, width: int = 24, rate: float = 10.0):
+        self.stream = stream or sys.stderr
+        self.width, self.interval = width, 1.0 / rate
+        self._last = 0.0
+        self._live = False
+        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+    def on_batch_end(self, trainer, info) -> None:
+        now = time.monotonic()
+        if not self._tty or now - self._last < self.interval:
+            return
+        self._last = now
+        done = int(self.width * info.batch / max(info.batches, 1))
+        bar = "#" * done + "." * (self.width - done)
+        self._write(f"\repoch {info.epoch}/{trainer.config.epochs} [{bar}] loss {info.loss:.4f}")
+        self._live = True
+
+    def on_epoch_end(self, trainer, record) -> None:
+        if self._live:
+            self._write("\r" + " " * (self.width + 48) + "\r")
+            self._live = False
+        val = f" | val {_metric(record.val)}" if record.val is not None else ""
+        self._write(f"epoch {record.epoch}/{trainer.config.epochs}: train {_metric(record.train)}{val}"
+                    f" | {record.samples_per_s:,.0f} samples/s\n")
+
+    def on_state(self, trainer, state: str, message: str) -> None:
+        if state == "warning":
+            self._write(f"warning: {message}\n")
