@@ -10,8 +10,9 @@ from __future__ import annotations
 from playground.core.errors import DataError
 
 from . import cifar, csv_table, functions, image_folder, mnist, points, shapes, sklearn_sets
+from .augment import Augmentation
 from .spec import DatasetSpec, info_from
-from .splits import Splits, make_splits
+from .splits import Splits, check_ratios, make_splits
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
@@ -36,6 +37,9 @@ def load(name: str, *, params: dict | None = None, split=(0.7, 0.15, 0.15), seed
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise DataError(f"seed must be a whole number, got {seed!r}", where=f"dataset '{name}'",
                         fix="use an integer such as 0")
+    where = f"dataset '{name}'"
+    check_ratios(split, where)  # checked before any (possibly slow) loading
+    Augmentation.from_dict(augment, where=f"{where} augmentation")
     raw = spec.loader(values, root, seed)
     return make_splits(raw, info_from(spec, raw), split, seed, augment, values)
 
