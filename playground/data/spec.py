@@ -70,7 +70,7 @@ def _always(root: str | None = None) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashable by identity: a record may key a dict
 class DatasetSpec:
     """One registry record. ``loader(params, root, seed) -> RawData``; ``available(root) -> bool``.
 
