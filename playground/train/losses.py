@@ -145,7 +145,7 @@ def check_loss(name: str, task: str, num_classes: int, out_shape: tuple, target_
         want = target_shape if target_shape else (1,)
         if out_shape != want:
             return [f"the network gives {_shape(out_shape)} per example but {dataset} has "
-                    f"{_shape(want)} per target; make the last layer output {_shape(want)}"]
+                    f"{_shape(want)} per target; make the last layer give {_shape(want)}"]
         return []
     spatial = task == "segmentation"
     if spatial and (len(out_shape) != 3 or out_shape[1:] != target_shape):
@@ -171,4 +171,6 @@ def check_loss(name: str, task: str, num_classes: int, out_shape: tuple, target_
 
 
 def _shape(shape: tuple) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")" if len(shape) != 1 else f"{shape[0]} number(s)"
+    if len(shape) == 1:
+        return f"{shape[0]} value" + ("" if shape[0] == 1 else "s")
+    return "(" + ", ".join(str(s) for s in shape) + ")"
