@@ -366,9 +366,11 @@ class Trainer(Controls):
 
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict[str, Any]:
-        """Weights, optimizer state, the initial weights (for rewind), settings and counters."""
+        """Weights, optimizer state, the initial weights (for rewind), settings, counters and the
+        shuffling state (so a loaded run goes on exactly as the saved one would have)."""
         return {"model": self._state_copy(), "optimizer": self.optimizer.state_dict(), "initial": self._initial,
-                "config": self.config.to_dict(), "step": self.step_count, "epoch": self.epoch}
+                "config": self.config.to_dict(), "step": self.step_count, "epoch": self.epoch,
+                "shuffle": self._generator.get_state()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         with self._lock:
@@ -383,5 +385,8 @@ class Trainer(Controls):
             self._new_run()
             self.optimizer.load_state_dict(state["optimizer"])
             self.step_count, self.epoch = int(state.get("step", 0)), int(state.get("epoch", 0))
+            self.history.start_step = self.step_count
+            if state.get("shuffle") is not None:  # the same order of batches from here on
+                self._generator.set_state(state["shuffle"])
             self._seeded = True
             self._refresh()

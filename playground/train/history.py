@@ -55,10 +55,12 @@ class BatchInfo:
 
 @dataclass
 class History:
-    """One run's numbers. ``step_loss[i]`` is the data loss of optimizer step i+1."""
+    """One run's numbers. ``step_loss[i]`` is the data loss of optimizer step ``start_step + i + 1``
+    (``start_step`` is 0 except after loading a checkpoint, whose curves are not saved)."""
 
     step_loss: list[float] = field(default_factory=list)
     epochs: list[EpochRecord] = field(default_factory=list)
+    start_step: int = 0
 
     def step_losses(self) -> np.ndarray:
         return np.asarray(self.step_loss, dtype=np.float64)
@@ -73,7 +75,7 @@ class History:
         return np.asarray(out, dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step_loss": [_num(v) for v in self.step_loss],
+        return {"start_step": self.start_step, "step_loss": [_num(v) for v in self.step_loss],
                 "epochs": [_clean(asdict(rec)) for rec in self.epochs]}
 
 

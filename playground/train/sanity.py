@@ -129,7 +129,7 @@ def overfit_tiny_subset(trainer, examples: int = 20, steps: int = 300, lr: float
             loss = obj.loss(model(x), target)
             if not torch.isfinite(loss):
                 break
-            losses.append(float(loss))
+            losses.append(loss.item())
             loss.backward()
             opt.step()
     with torch.no_grad(), eval_mode(model):
@@ -227,7 +227,7 @@ def lr_range_test(trainer, start: float = 1e-6, end: float = 10.0, steps: int = 
                 group["lr"] = lr
             opt.zero_grad(set_to_none=True)
             loss = obj.loss(model(x), target)
-            value = float(loss)
+            value = loss.item()
             if not math.isfinite(value):
                 break
             loss.backward()
@@ -241,8 +241,13 @@ def lr_range_test(trainer, start: float = 1e-6, end: float = 10.0, steps: int = 
     lrs_a, sm = np.asarray(lrs), np.asarray(smoothed)
     if not len(sm):
         return LRRangeReport(lrs_a, sm, np.asarray(raw), start, "the loss was not finite even at the smallest rate")
-    at_min = float(lrs_a[int(np.argmin(sm))])
+    lowest = int(np.argmin(sm))
+    at_min = float(lrs_a[lowest])
     suggested = at_min / 10
-    message = (f"The loss was lowest at a learning rate of about {at_min:.2g} and rose after that; "
-               f"a tenth of it, {suggested:.2g}, is a good starting learning rate.")
+    if lowest == len(sm) - 1:
+        message = (f"The loss was still falling at the largest rate tried ({at_min:.2g}); {suggested:.2g} is a "
+                   f"good starting learning rate, and a wider range may find a larger one.")
+    else:
+        message = (f"The loss was lowest at a learning rate of about {at_min:.2g} and rose after that; "
+                   f"a tenth of it, {suggested:.2g}, is a good starting learning rate.")
     return LRRangeReport(lrs_a, sm, np.asarray(raw), suggested, message)
