@@ -1,0 +1,222 @@
+"""The scene that mirrors a Document's graph: one NodeItem per node, one EdgeItem per edge.
+
+It follows the document (added, removed, renamed, re-checked) and turns gestures into edits via
+an ``Editor``: a wire dragged from a port and dropped on another layer connects them (a refused
+connection shows the graph's reason at the cursor); cards dragged with the mouse are moved by
+one command when the button is released. It never changes the graph itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QCursor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QToolTip
+
+from playground.core.errors import GraphError
+from playground.graph.shapes import format_shape
+from playground.ui import style
+from playground.ui.canvas.edge_item import EdgeItem
+from playground.ui.canvas.node_item import NodeItem, PortItem
+from playground.ui.document import Document
+from playground.ui.edits import Editor
+
+
+class GraphScene(QGraphicsScene):
+    #: a message for the person at the cursor (refused connection, drop hint)
+    message = Signal(str)
+
+    def __init__(self, doc: Document, editor: Editor | None = None, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.editor = editor or Editor(doc)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict = {}  # Edge -> EdgeItem
+        self.last_message = ""
+        self._wire: QGraphicsPathItem | None = None
+        self._wire_port: PortItem | None = None
+        self._hint_item: NodeItem | None = None
+        self.setBackgroundBrush(style.CANVAS_BG)
+        doc.node_added.connect(self._add_node)
+        doc.node_removed.connect(self._remove_node)
+        doc.node_changed.connect(self._node_changed)
+        doc.edge_added.connect(self._add_edge)
+        doc.edge_removed.connect(self._remove_edge)
+        doc.analysis_changed.connect(self.refresh_info)
+        doc.project_replaced.connect(self.rebuild)
+        self.rebuild()
+
+    # ---- mirroring the model ---------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        self.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        self._wire = None
+        for node in self.doc.graph.nodes.values():
+            self._add_node(node)
+        for edge in self.doc.graph.edges:
+            self._add_edge(edge)
+        self.refresh_info()
+
+    def _add_node(self, node) -> None:
+        item = NodeItem(node)
+        self.nodes[node.id] = item
+        self.addItem(item)
+
+    def _remove_node(self, node) -> None:
+        item = self.nodes.pop(node.id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _node_changed(self, node, what: str) -> None:
+        item = self.nodes.get(node.id)
+        if item is None:
+            return
+        if what == "pos":
+            item.setPos(QPointF(*node.pos))
+        else:
+            item.set_node(node)
+
+    def _add_edge(self, edge) -> None:
+        item = EdgeItem(edge, self.nodes[edge.src], self.nodes[edge.dst])
+        self.edges[edge] = item
+        self.addItem(item)
+        self._label_edges(self.nodes[edge.src])
+        for other in self.nodes[edge.dst].edges:
+            other.update_path()
+
+    def _remove_edge(self, edge) -> None:
+        item = self.edges.pop(edge, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+            for other in item.dst_item.edges:
+                other.update_path()
+            self._label_edges(item.src_item)
+
+    def refresh_info(self) -> None:
+        shapes = self.doc.shapes
+        for nid, item in self.nodes.items():
+            item.set_info(shapes.nodes.get(nid), self.doc.node_issues(nid))
+        for item in self.nodes.values():
+            self._label_edges(item)
+
+    def _label_edges(self, src_item: NodeItem) -> None:
+        """Label the tensor leaving ``src_item``: once, however many layers it feeds."""
+        text = format_shape(self.doc.shapes.shape(src_item.node_id))
+        outs = [e for e in src_item.edges if e.src_item is src_item]
+        for i, edge_item in enumerate(sorted(outs, key=lambda e: e.dst_item.pos().x())):
+            edge_item.set_label(text, show=i == 0)
+
+    # ---- selection -------------------------------------------------------------------------------
+
+    def selected_node_ids(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list:
+        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def select_nodes(self, node_ids) -> None:
+        wanted = set(node_ids or ())
+        self.blockSignals(True)
+        for item in self.selectedItems():
+            item.setSelected(False)
+        for nid in wanted:
+            if nid in self.nodes:
+                self.nodes[nid].setSelected(True)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            while item is not None and not isinstance(item, NodeItem):
+                item = item.parentItem()
+            if item is not None:
+                return item
+        return None
+
+    # ---- messages --------------------------------------------------------------------------------
+
+    def tell(self, text: str, screen_pos=None) -> None:
+        """Show ``text`` next to the cursor (and keep it for the status bar and tests)."""
+        self.last_message = text
+        self.message.emit(text)
+        views = self.views()
+        point = screen_pos.toPoint() if hasattr(screen_pos, "toPoint") else (screen_pos or QCursor.pos())
+        QToolTip.showText(point, text, views[0] if views else None)
+
+    # ---- wires: connecting by dragging -------------------------------------------------------------
+
+    def begin_wire(self, port: PortItem, pos: QPointF) -> None:
+        self._wire_port = port
+        self._wire = QGraphicsPathItem()
+        self._wire.setPen(QPen(style.SELECTED, 2, Qt.PenStyle.DashLine))
+        self._wire.setZValue(3)
+        self.addItem(self._wire)
+        self.move_wire(pos)
+
+    def move_wire(self, pos: QPointF) -> None:
+        if self._wire is None:
+            return
+        start = self._wire_port.scenePos()
+        path = QPainterPath(start)
+        path.lineTo(pos)
+        self._wire.setPath(path)
+        target = self.node_at(pos)
+        if target is not self._hint_item and self._hint_item is not None:
+            self._hint_item.drop_hint = None
+            self._hint_item.update()
+        self._hint_item = target if target is not None and target is not self._wire_port.node_item else None
+        if self._hint_item is not None:
+            self._hint_item.drop_hint = self._connect_problem(*self._ends(self._hint_item)) is None
+            self._hint_item.update()
+
+    def end_wire(self, pos: QPointF, screen_pos=None) -> None:
+        if self._wire is None:
+            return
+        self.removeItem(self._wire)
+        self._wire = None
+        if self._hint_item is not None:
+            self._hint_item.drop_hint = None
+            self._hint_item.update()
+            self._hint_item = None
+        target = self.node_at(pos)
+        if target is None or target is self._wire_port.node_item:
+            return
+        self.connect_nodes(*self._ends(target), screen_pos=screen_pos)
+
+    def _ends(self, target: NodeItem) -> tuple[str, str]:
+        start = self._wire_port.node_item.node_id
+        return (start, target.node_id) if self._wire_port.output else (target.node_id, start)
+
+    def _connect_problem(self, src: str, dst: str) -> str | None:
+        trial = self.doc.graph.copy()
+        try:
+            trial.connect(src, dst)
+        except GraphError as exc:
+            return str(exc)
+        return None
+
+    def connect_nodes(self, src: str, dst: str, screen_pos=None) -> bool:
+        """Connect ``src`` -> ``dst`` through a command, or say at the cursor why not."""
+        problem = self._connect_problem(src, dst)
+        if problem is not None:
+            self.tell(f"Cannot connect: {problem}", screen_pos)
+            return False
+        return self.editor.connect(src, dst)
+
+    # ---- moving cards ------------------------------------------------------------------------------
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self.commit_moves()
+
+    def commit_moves(self) -> bool:
+        """Turn cards the mouse has moved into one undoable move."""
+        moves = {}
+        for nid, item in self.nodes.items():
+            node = self.doc.graph.nodes.get(nid)
+            new = (round(item.pos().x(), 1), round(item.pos().y(), 1))
+            if node is not None and (abs(new[0] - node.pos[0]) > 0.5 or abs(new[1] - node.pos[1]) > 0.5):
+                moves[nid] = (node.pos, new)
+        return self.editor.move(moves)

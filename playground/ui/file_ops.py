@@ -1,0 +1,238 @@
+"""File menu work: new, presets, open, save, recent files, export, and the crash autosave.
+
+Unsaved work is never dropped silently: replacing or closing a changed project asks first
+(``confirm_discard``), and every ``AUTOSAVE_MS`` a changed project is written atomically to the
+autosave file, which a clean exit deletes; if it is still there at the next start, the app offers
+it back. A file that cannot be opened shows the reason in a dialog and the current project stays.
+Dialogs are the static QFileDialog / QMessageBox functions, so tests can replace them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from playground.core.errors import PlaygroundError
+from playground.core.files import atomic_write_text
+from playground.graph.project import SUFFIX, Project, load_project, save_project
+from playground.ui import config, preload
+from playground.ui.tasks import Task
+
+AUTOSAVE_MS = 60_000
+PROJECT_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
+#: export format -> (dialog title, file filter, suffix); the formats of playground.nn.export
+EXPORTS = {
+    "py": ("Export PyTorch source", "Python source (*.py)", ".py"),
+    "pt": ("Export weights and network", "PyTorch file (*.pt)", ".pt"),
+    "onnx": ("Export ONNX", "ONNX model (*.onnx)", ".onnx"),
+    "json": ("Export a project copy", f"Playground project (*{SUFFIX})", SUFFIX),
+}
+
+
+class FileController(QObject):
+    status = Signal(str)  # a short message for the status bar
+    exported = Signal(str)  # path of a finished export
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.doc = window.doc
+        self.tasks: list[Task] = []
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+
+    # ---- asking before losing work --------------------------------------------------------------
+
+    def confirm_discard(self) -> bool:
+        """True when the current project may be replaced (saved, or the person said so)."""
+        if not self.doc.dirty:
+            return True
+        Button = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes", f"Save the changes to “{self.doc.project.name}” first?",
+            Button.Save | Button.Discard | Button.Cancel, Button.Save)
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
+
+    # ---- new and open ----------------------------------------------------------------------------
+
+    def new_project(self) -> None:
+        if self.confirm_discard():
+            self.window.set_project(Project(name="Untitled"))
+
+    def new_from_preset(self) -> None:
+        from playground.ui.preset_gallery import PresetGallery
+
+        gallery = PresetGallery(self.window)
+        if gallery.exec() and gallery.chosen():
+            self.open_path(gallery.chosen())
+
+    def open_dialog(self) -> None:
+        start = str(self.doc.project.path.parent) if self.doc.project.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", start, PROJECT_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path_or_preset: str | Path) -> bool:
+        """Open a project file or a preset; on failure show why and keep the current project."""
+        try:
+            project = load_project(path_or_preset)
+        except PlaygroundError as exc:
+            QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            return False
+        if not self.confirm_discard():
+            return False
+        self.window.set_project(project)
+        if project.path is not None:
+            config.add_recent_file(project.path)
+        self.status.emit(f"Opened {project.path or project.name}")
+        return True
+
+    # ---- save -------------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.doc.project.path is None:
+            return self.save_as()
+        return self.save_to(self.doc.project.path)
+
+    def save_as(self) -> bool:
+        project = self.doc.project
+        start = project.path or Path.home() / f"{_slug(project.name)}{SUFFIX}"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save project", str(start), PROJECT_FILTER)
+        if not path:
+            return False
+        path = Path(path)
+        if path.suffix not in (SUFFIX, ".json"):
+            path = path.with_name(path.name + SUFFIX)
+        return self.save_to(path)
+
+    def save_to(self, path: str | Path) -> bool:
+        try:
+            save_project(self.doc.project, path)
+        except OSError as exc:
+            QMessageBox.critical(self.window, "Cannot save", f"{path}: {exc.strerror or exc}")
+            return False
+        self.doc.mark_saved()
+        config.add_recent_file(path)
+        self.remove_autosave()
+        self.window.update_title()
+        self.status.emit(f"Saved {path}")
+        return True
+
+    def fill_recent_menu(self, menu) -> None:
+        menu.clear()
+        files = [f for f in config.recent_files() if Path(f).exists()]
+        for i, path in enumerate(files):
+            action = menu.addAction(f"&{i + 1} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not files:
+            menu.addAction("No recent projects").setEnabled(False)
+
+    # ---- export -----------------------------------------------------------------------------------
+
+    def export_py(self) -> None:
+        self.export("py")
+
+    def export_pt(self) -> None:
+        self.export("pt")
+
+    def export_onnx(self) -> None:
+        self.export("onnx")
+
+    def export_json(self) -> None:
+        self.export("json")
+
+    def export(self, fmt: str, path: str | None = None) -> Task | None:
+        """Ask where, then write ``fmt`` in the background (torch work stays off the GUI thread)."""
+        title, filt, suffix = EXPORTS[fmt]
+        if path is None:
+            project = self.doc.project
+            base = project.path.with_suffix(suffix) if project.path else Path.home() / f"{_slug(project.name)}{suffix}"
+            path, _ = QFileDialog.getSaveFileName(self.window, title, str(base), filt)
+            if not path:
+                return None
+        p = self.doc.project
+        snapshot = Project(p.graph.copy(), p.name, p.description, dict(p.dataset), dict(p.training))
+
+        def work():
+            preload.wait()
+            from playground.nn.export import export_project
+
+            return str(export_project(snapshot, fmt, path))
+
+        task = Task(work, self)
+        task.finished.connect(lambda out: self._export_done(task, out))
+        task.failed.connect(lambda message: self._export_failed(task, message))
+        self.tasks.append(task)
+        self.status.emit(f"Exporting {Path(path).name}…")
+        return task.start()
+
+    def _export_done(self, task: Task, path: str) -> None:
+        self.tasks.remove(task)
+        self.status.emit(f"Exported {path}")
+        self.exported.emit(path)
+
+    def _export_failed(self, task: Task, message: str) -> None:
+        self.tasks.remove(task)
+        self.status.emit("Export failed")
+        QMessageBox.critical(self.window, "Cannot export", message)
+
+    # ---- autosave -----------------------------------------------------------------------------------
+
+    def autosave_now(self) -> Path | None:
+        if not self.doc.dirty:
+            return None
+        data = self.doc.project.to_dict()
+        data["autosave_of"] = str(self.doc.project.path) if self.doc.project.path else None
+        data["autosaved_at"] = time.time()
+        try:
+            return atomic_write_text(config.autosave_path(), json.dumps(data, indent=1) + "\n")
+        except OSError as exc:
+            self.status.emit(f"Autosave failed: {exc}")
+            return None
+
+    def remove_autosave(self) -> None:
+        config.autosave_path().unlink(missing_ok=True)
+
+    def restore_autosave(self) -> bool:
+        """Open the autosave file as the (unsaved) current project."""
+        path = config.autosave_path()
+        try:
+            project = load_project(path)
+            origin = json.loads(path.read_text(encoding="utf-8")).get("autosave_of")
+        except (PlaygroundError, OSError, ValueError) as exc:
+            QMessageBox.warning(self.window, "Cannot restore", f"The autosaved work cannot be read: {exc}")
+            return False
+        project.path = Path(origin) if origin else None
+        self.window.set_project(project, dirty=True)
+        self.status.emit("Restored the autosaved work: save it to keep it")
+        return True
+
+    def offer_autosave(self) -> bool:
+        """At start: if the last session did not end cleanly, offer its autosave back."""
+        path = config.autosave_path()
+        if not path.exists() or not config.autosave_prompt_enabled():
+            return False
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        Button = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Restore unsaved work?",
+            f"Playground did not close normally last time. Restore the unsaved work autosaved at {when}?",
+            Button.Yes | Button.No, Button.Yes)
+        if answer == Button.Yes:
+            return self.restore_autosave()
+        self.remove_autosave()
+        return False
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_") or "network"

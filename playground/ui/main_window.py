@@ -1,0 +1,321 @@
+"""The main window: the canvas in the middle, dockable panels around it, menus from the action
+table, and the status bar's one-line verdict on the network.
+
+Panels: Layers (palette), Inspector, Dataset, and Problems / Summary / Code tabbed at the bottom.
+Their arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
+whole life; opening another project swaps the document's project, and every panel follows.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
+
+from playground.graph.project import Project
+from playground.graph.shapes import format_shape, human_count
+from playground.ui import config
+from playground.ui.actions import ACTIONS, MENUS, build_actions
+from playground.ui.canvas.scene import GraphScene
+from playground.ui.canvas.view import GraphView
+from playground.ui.code_view import CodeView
+from playground.ui.dataset_panel import DatasetPanel
+from playground.ui.document import Document
+from playground.ui.edits import Editor
+from playground.ui.file_ops import FileController
+from playground.ui.help_dialogs import HelpMenu
+from playground.ui.icons import app_icon
+from playground.ui.inspector import Inspector
+from playground.ui.palette import Palette
+from playground.ui.problems_panel import ProblemsPanel
+from playground.ui.summary_view import SummaryView
+
+CLIPBOARD_MIME = "application/x-playground-fragment"
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, restore_layout: bool = True):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowIcon(app_icon())
+        self.doc = Document(project or Project(name="Untitled"), self)
+        self.editor = Editor(self.doc)
+        self.scene = GraphScene(self.doc, self.editor, self)
+        self.view = GraphView(self.scene)
+        self.setCentralWidget(self.view)
+        self.palette = Palette()
+        self.inspector = Inspector(self.doc, self.editor)
+        self.dataset = DatasetPanel(self.doc)
+        self.problems = ProblemsPanel(self.doc)
+        self.summary = SummaryView(self.doc)
+        self.code = CodeView(self.doc)
+        self.docks: dict[str, QDockWidget] = {}
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("layers", "Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("dataset", "Dataset", self.dataset, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("summary", "Summary", self.summary, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._add_dock("code", "Code", self.code, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["problems"], self.docks["summary"])
+        self.tabifyDockWidget(self.docks["summary"], self.docks["code"])
+        self.docks["problems"].raise_()
+        self.help = HelpMenu(self)
+        self.files = FileController(self)
+        self.action_map = build_actions(self)
+        self._build_menus()
+        self._build_status_bar()
+        self._wire()
+        self.resize(1280, 800)
+        self.resizeDocks([self.docks["layers"], self.docks["inspector"]], [230, 290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["inspector"], self.dataset_dock], [520, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        if restore_layout:
+            self.restore_layout()
+        self.update_title()
+        self.update_verdict()
+
+    @property
+    def dataset_dock(self) -> QDockWidget:
+        return self.docks["dataset"]
+
+    # ---- construction --------------------------------------------------------------------------------
+
+    def _add_dock(self, key: str, title: str, widget: QWidget, area) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(["Ctrl+Z"])
+        redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.action_map["undo"], self.action_map["redo"] = undo, redo
+        menus["Edit"].addActions([undo, redo])
+        export = QMenu("&Export", self)
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
+        for spec in ACTIONS:
+            menu = export if spec.menu == "Export" else menus.get(spec.menu)
+            if menu is None:
+                continue
+            if spec.separator_before:
+                menu.addSeparator()
+            menu.addAction(self.action_map[spec.key])
+            if spec.key == "open":
+                menu.addMenu(self.recent_menu)
+            if spec.key == "save_as":
+                menu.addSeparator()
+                menu.addMenu(export)
+        view = menus["View"]
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        for dock in self.docks.values():
+            panels.addAction(dock.toggleViewAction())
+        blocks = menus["Network"].addMenu("Insert &Block")
+        for payload, item in self.palette.entries().items():
+            if payload.startswith("block:"):
+                action = blocks.addAction(item.text(0))
+                action.setStatusTip("Add it after the selected layer")
+                action.triggered.connect(lambda _c=False, p=payload: self.add_from_palette(p))
+        self.view.context_actions = {
+            "node": [self.action_map[k] for k in ("cut", "copy", "duplicate", "delete", "rename")],
+            "edge": [self.action_map["delete"]],
+            "canvas": [self.action_map[k] for k in ("paste", "select_all", "auto_layout", "fit")],
+        }
+        self.action_map["delete"].setText("&Delete / Disconnect")
+
+    def _build_status_bar(self) -> None:
+        self.verdict = QToolButton()
+        self.verdict.setAutoRaise(True)
+        self.verdict.setToolTip("Click to list every problem")
+        self.verdict.clicked.connect(self.show_problems)
+        self.zoom_label = QLabel()
+        self.zoom_label.setToolTip("Zoom: mouse wheel, Ctrl +/-, Ctrl+0 fits the whole network")
+        self.statusBar().addPermanentWidget(self.verdict)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _wire(self) -> None:
+        self.palette.activated.connect(self.add_from_palette)
+        self.scene.selectionChanged.connect(lambda: self.inspector.show_nodes(self.scene.selected_node_ids()))
+        self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.problems.node_clicked.connect(self.focus_node)
+        self.summary.node_clicked.connect(self.focus_node)
+        self.doc.refused.connect(self._refused)
+        self.doc.dirty_changed.connect(lambda _d: self.update_title())
+        self.doc.analysis_changed.connect(self.update_verdict)
+        self.doc.project_replaced.connect(self.update_title)
+        self.files.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+
+    # ---- project ---------------------------------------------------------------------------------------
+
+    def set_project(self, project: Project, dirty: bool = False) -> None:
+        self.doc.set_project(project, dirty=dirty)
+        self.view.show_readable()
+
+    def update_title(self) -> None:
+        project = self.doc.project
+        where = project.path.name if project.path else "not saved yet"
+        self.setWindowTitle(f"{project.name} ({where})[*] — Playground")
+        self.setWindowModified(self.doc.dirty)
+
+    def update_verdict(self) -> None:
+        errors = self.doc.errors()
+        if errors:
+            self.verdict.setText(f"\u2716 {len(errors)} problem{'s' * (len(errors) > 1)}: click to see")
+            self.verdict.setStyleSheet("color: #D62728; font-weight: bold;")
+            return
+        shapes, graph = self.doc.shapes, self.doc.graph
+        ends = graph.output_nodes()
+        out = format_shape(shapes.shape(ends[0].id)) if ends else "?"
+        self.verdict.setText(f"\u2714 Network OK: {len(graph.nodes)} layers, "
+                             f"{human_count(shapes.total_params)} parameters, output {out}")
+        self.verdict.setStyleSheet("color: #2E7D32;")
+
+    def _refused(self, message: str) -> None:
+        self.statusBar().showMessage(f"Not done: {message}", 10000)
+        self.inspector.show_refusal(message)
+
+    def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.save_layout()
+        self.files.remove_autosave()
+        self.files.autosave_timer.stop()
+        event.accept()
+
+    # ---- layout memory ---------------------------------------------------------------------------------
+
+    def save_layout(self) -> None:
+        settings = config.settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def restore_layout(self) -> None:
+        settings = config.settings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+        self.docks["problems"].raise_()
+
+    def show_panel(self, key: str) -> None:
+        dock = self.docks[key]
+        dock.show()
+        dock.raise_()
+
+    # ---- actions ---------------------------------------------------------------------------------------
+
+    def add_from_palette(self, payload: str) -> list[str]:
+        what, _, name = payload.partition(":")
+        selected = self.scene.selected_node_ids()
+        if what == "block":
+            new = self.editor.insert_block(name, selected) or []
+        else:
+            new = [n for n in [self.editor.append_layer(name, selected)] if n]
+        if new:
+            self.scene.select_nodes(new)
+            self.view.ensureVisible(self.scene.nodes[new[-1]], 40, 40)
+        return new
+
+    def focus_node(self, node_id: str) -> None:
+        if node_id in self.scene.nodes:
+            self.scene.select_nodes([node_id])
+            self.view.centerOn(self.scene.nodes[node_id])
+
+    def copy(self) -> bool:
+        data = self.editor.copy(self.scene.selected_node_ids())
+        if data is None:
+            return False
+        mime = QMimeData()
+        text = json.dumps(data)
+        mime.setData(CLIPBOARD_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.statusBar().showMessage(f"Copied {len(data['nodes'])} layer(s)", 4000)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.editor.delete(self.scene.selected_node_ids())
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        raw = bytes(mime.data(CLIPBOARD_MIME)).decode("utf-8") if mime.hasFormat(CLIPBOARD_MIME) else mime.text()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        new = self.editor.paste(data)
+        if new:
+            self.scene.select_nodes(new)
+
+    def duplicate(self) -> None:
+        new = self.editor.duplicate(self.scene.selected_node_ids())
+        if new:
+            self.scene.select_nodes(new)
+
+    def delete_selection(self) -> None:
+        self.editor.delete(self.scene.selected_node_ids(), self.scene.selected_edges())
+
+    def select_all(self) -> None:
+        self.scene.select_nodes(list(self.scene.nodes))
+
+    def rename_selected(self) -> None:
+        if self.inspector.node_id is not None:
+            self.show_panel("inspector")
+            self.inspector.name_edit.setFocus()
+            self.inspector.name_edit.selectAll()
+
+    def zoom_in(self) -> None:
+        self.view.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.view.zoom_by(0.8)
+
+    def fit_view(self) -> None:
+        self.view.fit_all()
+
+    def actual_size(self) -> None:
+        self.view.set_zoom(1.0)
+
+    def show_problems(self) -> None:
+        self.show_panel("problems")
+
+    def show_summary(self) -> None:
+        self.show_panel("summary")
+
+    def show_code(self) -> None:
+        self.show_panel("code")
+
+    def find_layer(self) -> None:
+        self.show_panel("layers")
+        self.palette.search.setFocus()
+        self.palette.search.selectAll()
+
+    def auto_layout(self) -> None:
+        if self.editor.auto_layout():
+            self.view.fit_all()
+
+    def check_network(self) -> None:
+        self.show_panel("summary")
+        if self.doc.errors():
+            self.show_panel("problems")

@@ -1,0 +1,77 @@
+"""Import the heavy modules (torch, code generation, export, datasets) in the background.
+
+The window paints first; ``start`` then imports torch in a daemon thread, so the code view, the
+export actions and the dataset panel find it loaded when a person gets to them. Widgets never
+import those modules while the thread is still at it (that would block the GUI thread on the
+import lock): they ask ``ready()`` or pass a callback to ``when_ready``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+#: what the background thread imports, in order (a missing optional one is skipped)
+MODULES = ("torch", "playground.nn.codegen", "playground.nn.export", "playground.data")
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+_done = threading.Event()
+errors: dict[str, str] = {}
+
+
+def _work() -> None:
+    try:
+        for name in MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # reported where the module is used
+                errors[name] = f"{exc.__class__.__name__}: {exc}"
+    finally:
+        _done.set()
+
+
+def start() -> None:
+    """Begin the background import (once); cheap to call again."""
+    global _thread
+    with _lock:
+        if _thread is not None or _done.is_set():
+            return
+        if all(name in sys.modules for name in MODULES):
+            _done.set()
+            return
+        _thread = threading.Thread(target=_work, name="playground-preload", daemon=True)
+        _thread.start()
+
+
+def ready() -> bool:
+    return _done.is_set()
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Block until the imports are done (command-line use only, never in the GUI thread)."""
+    start()
+    return _done.wait(timeout)
+
+
+def when_ready(callback: Callable[[], None], parent: QObject) -> None:
+    """Call ``callback`` in the GUI thread once the imports are done (at once if they are)."""
+    start()
+    if ready():
+        callback()
+        return
+    timer = QTimer(parent)
+    timer.setInterval(40)
+
+    def tick() -> None:
+        if ready():
+            timer.stop()
+            timer.deleteLater()
+            callback()
+
+    timer.timeout.connect(tick)
+    timer.start()

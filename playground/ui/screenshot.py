@@ -1,0 +1,116 @@
+"""Render the main window offscreen to a PNG (``playground screenshot``): for the README's
+pictures and for checking the app without a screen.
+
+The window is built exactly as the app builds it, with a fresh panel layout (a throwaway settings
+folder, so a person's own layout never leaks into a picture), waits for the background imports
+(so the dataset and code panels are filled), optionally selects a layer, raises a panel, and
+trains for N steps with the headless Trainer first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from playground.core.errors import PlaygroundError
+
+PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise PlaygroundError(f"size '{text}' is not WIDTHxHEIGHT", fix="write it like 1280x800") from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise PlaygroundError(f"size {w}x{h} is out of range", fix="use 320x240 up to 8000x8000")
+    return w, h
+
+
+def _pump(app, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def train_steps(project, steps: int) -> str:
+    """Train ``project``'s network for ``steps`` batches headless; returns a one-line result."""
+    from playground.data import load
+    from playground.nn.build import build_module
+    from playground.train import LambdaCallback, TrainConfig, Trainer
+
+    config = TrainConfig.from_dict(project.training).replace(epochs=10**6)
+    dataset = dict(project.dataset or {})
+    splits = load(dataset.get("name"), params=dataset.get("params"), seed=config.seed)
+    model = build_module(project.graph, seed=config.seed)
+
+    def stop_at(trainer, info):
+        if info.step >= steps:
+            trainer.stop()
+
+    trainer = Trainer(model, splits, config, callbacks=[LambdaCallback(on_batch_end=stop_at)])
+    result = trainer.fit()
+    losses = result.history.step_loss
+    first, last = sum(losses[:10]) / max(1, len(losses[:10])), sum(losses[-10:]) / max(1, len(losses[-10:]))
+    text = f"Trained {result.steps} steps: training loss {first:.3f} \u2192 {last:.3f}"
+    if result.test is not None and result.test.accuracy is not None:
+        text += f", test accuracy {result.test.accuracy:.0%}"
+    return text
+
+
+def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 800), steps: int = 0,
+           panel: str | None = None, select: str | None = None) -> Path:
+    if panel is not None and panel not in PANELS:
+        raise PlaygroundError(f"unknown panel '{panel}'", fix=f"use one of: {', '.join(PANELS)}")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["PLAYGROUND_NO_AUTOSAVE_PROMPT"] = "1"
+    from playground.graph.project import load_project
+
+    project = load_project(target)
+    if select is not None and project.graph.find(select) is None:
+        names = ", ".join(n.name for n in project.graph.nodes.values())
+        raise PlaygroundError(f"there is no layer named '{select}'", fix=f"layers are: {names}")
+    with tempfile.TemporaryDirectory(prefix="playground-shot-") as tmp:
+        saved = os.environ.get("PLAYGROUND_CONFIG_DIR")
+        os.environ["PLAYGROUND_CONFIG_DIR"] = tmp
+        try:
+            return _render(project, Path(out), size, steps, panel, select)
+        finally:
+            if saved is None:
+                os.environ.pop("PLAYGROUND_CONFIG_DIR", None)
+            else:
+                os.environ["PLAYGROUND_CONFIG_DIR"] = saved
+
+
+def _render(project, out: Path, size, steps, panel, select) -> Path:
+    from playground.ui import preload
+    from playground.ui.app import application
+    from playground.ui.main_window import MainWindow
+
+    app = application()
+    preload.start()
+    message = train_steps(project, steps) if steps else ""
+    window = MainWindow(project, restore_layout=False)
+    window.resize(*size)
+    window.show()
+    _pump(app, 0.1)
+    if select is not None:
+        window.scene.select_nodes([project.graph.find(select).id])
+    if panel is not None:
+        window.show_panel(panel)
+    preload.wait(120)
+    _pump(app, 0.3)  # let the panels waiting for the imports fill in
+    window.view.show_readable()
+    if message:
+        window.statusBar().showMessage(message)
+    _pump(app, 0.1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out), "PNG"):
+        raise PlaygroundError(f"cannot write '{out}'", fix="check the folder exists and is writable")
+    window.files.autosave_timer.stop()
+    window.hide()
+    window.deleteLater()
+    return out
