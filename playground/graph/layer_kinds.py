@@ -363,11 +363,19 @@ REGISTRY.add(LayerSpec(
     torch=lambda p, ins: ("nn.GroupNorm", {"num_groups": p["groups"], "num_channels": ins[0][0], "affine": p["affine"]}),
     count_params=lambda i, o, p: 2 * i[0][0] if p["affine"] else 0, prefix="gn", title="Group norm",
 ))
+def _instancenorm_shape(ins, p):
+    shape = _rank(ins, (2, 3), "instance norm needs feature maps (it normalizes over positions)",
+                  "use LayerNorm or BatchNorm for vectors")
+    if prod(shape[1:]) == 1:
+        raise ShapeProblem(f"each feature map of {_fmt(shape)} has a single position, so there is nothing to normalize over",
+                           "use BatchNorm or LayerNorm, or remove a pooling layer before it")
+    return shape
+
+
 REGISTRY.add(LayerSpec(
     "InstanceNorm", "Normalization", "Normalizes each channel of each sample over its positions (style transfer's norm).",
     (P("affine", "bool", False, "Learn a scale and shift per channel."),),
-    shape=lambda ins, p: _rank(ins, (2, 3), "instance norm needs feature maps (it normalizes over positions)",
-                               "use LayerNorm or BatchNorm for vectors"),
+    shape=_instancenorm_shape,
     torch=lambda p, ins: (f"nn.InstanceNorm{len(ins[0]) - 1}d", {"num_features": ins[0][0], "affine": p["affine"]}),
     count_params=lambda i, o, p: 2 * i[0][0] if p["affine"] else 0, prefix="inorm", title="Instance norm",
 ))

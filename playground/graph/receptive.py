@@ -6,8 +6,8 @@ layer record's ``rf`` field (k' = dilation*(kernel-1)+1 is the effective kernel)
 
 - window (conv, pooling): size += (k'-1)*jump; start += ((k'-1)/2 - padding)*jump; jump *= stride
 - transposed:             jump /= stride; size += ceil((k'-1)/stride)*jump_in; start += (padding-(k'-1)/2)/stride*jump_in
-- upsample:               jump /= scale; size += jump_in; start += (0.5/scale - 0.5)*jump_in
-- merge (Add, Concat):    the union of the branches' fields
+- upsample:               jump /= scale; size += jump_in (bilinear: 2*jump_in); start += (0.5/scale - 0.5)*jump_in
+- merge (Add, Concat):    the union of the branches' fields over every unit (branches may differ in stride)
 - global (Linear, global pooling): the whole input
 - same (activations, norms, ...): unchanged
 
@@ -75,9 +75,10 @@ def receptive_fields(graph: Graph, shapes: GraphShapes | None = None) -> dict[st
                                          rf.start + (p["padding"] - (keff - 1) / 2) / s * rf.jump)
         elif spec.rf == "upsample":
             f = p["scale"]
-            fields[nid] = ReceptiveField(rf.size + rf.jump, rf.jump / f, rf.start + (0.5 / f - 0.5) * rf.jump)
+            grow = 2 if p.get("mode") == "bilinear" else 1  # bilinear reads a neighbour on either side
+            fields[nid] = ReceptiveField(rf.size + grow * rf.jump, rf.jump / f, rf.start + (0.5 / f - 0.5) * rf.jump)
         elif spec.rf == "merge":
-            fields[nid] = _union(ins, extent)
+            fields[nid] = _union(ins, extent, shape[-1])
         else:  # same
             fields[nid] = rf
     return fields
@@ -94,9 +95,18 @@ def _window(rf: ReceptiveField, p: dict) -> ReceptiveField:
     return ReceptiveField(rf.size + (keff - 1) * rf.jump, rf.jump * s, rf.start + ((keff - 1) / 2 - pad) * rf.jump)
 
 
-def _union(fields: list[ReceptiveField], extent: int) -> ReceptiveField:
+def _union(fields: list[ReceptiveField], extent: int, units: int) -> ReceptiveField:
+    """The smallest field (centre moving linearly with the unit index) that covers every branch's field
+    for every one of the ``units`` units along an axis (branches may move at different strides)."""
     if any(f.whole_input for f in fields):
         return ReceptiveField(extent, fields[0].jump, (extent - 1) / 2, whole_input=True)
-    lo = min(f.start - (f.size - 1) / 2 for f in fields)
-    hi = max(f.start + (f.size - 1) / 2 for f in fields)
-    return ReceptiveField(hi - lo + 1, max(f.jump for f in fields), (lo + hi) / 2)
+    def bounds(i: int) -> tuple[float, float]:
+        return (min(f.start + i * f.jump - (f.size - 1) / 2 for f in fields),
+                max(f.start + i * f.jump + (f.size - 1) / 2 for f in fields))
+    lo0, hi0 = bounds(0)
+    last = max(units - 1, 0)
+    lo1, hi1 = bounds(last)
+    centre0 = (lo0 + hi0) / 2
+    jump = ((lo1 + hi1) / 2 - centre0) / last if last else max(f.jump for f in fields)
+    half = max(max(centre0 + i * jump - bounds(i)[0], bounds(i)[1] - centre0 - i * jump) for i in range(units or 1))
+    return ReceptiveField(2 * half + 1, jump, centre0)

@@ -200,9 +200,6 @@ def test_gradient_region_lies_inside_analytic_span(factory):
     compare(factory(), exact=None)
 
 
-@pytest.mark.xfail(reason="BUG: the upsample rule grows the field by one input jump, but bilinear "
-                          "interpolation reads two neighbouring input units, up to one jump either side "
-                          "of the source coordinate, so the analytic span misses a pixel", strict=True)
 @pytest.mark.parametrize("before", [pytest.param([], id="on-pixels"),
                                     pytest.param([("Conv2d", {"kernel_size": 3, "padding": 1})], id="after-conv")])
 def test_bilinear_upsample_region_lies_inside_analytic_span(before):
@@ -268,8 +265,6 @@ def test_image_input_field_is_one_pixel():
     assert (fields[ids[2]].size, fields[ids[2]].jump, fields[ids[2]].start) == (7, 2, 3)
 
 
-@pytest.mark.xfail(reason="BUG: _union takes the largest jump of the branches, so when merged branches "
-                          "move at different strides the span drifts away from the real field", strict=True)
 def test_merge_of_branches_with_different_strides_is_contained():
     # 8x8 -> (5x5 conv, stride 1) and (1x1 conv, stride 2) both give 4x4; unit 3 of the Add sees
     # columns 3..7 through the first branch and 6 through the second, but the union rule says 6..10

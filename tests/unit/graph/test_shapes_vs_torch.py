@@ -516,8 +516,6 @@ def test_instance_norm_on_one_position_fails_in_torch(layers):
             module(torch.randn(BATCH, *ins[0]))
 
 
-@pytest.mark.xfail(reason="BUG: validate() accepts InstanceNorm on maps with a single position (1x1 image or "
-                          "length-1 sequence), but torch raises ValueError in its forward pass (training and evaluation)", strict=True)
 @pytest.mark.parametrize("layers", _ONE_POSITION)
 def test_instance_norm_on_one_position_is_reported(layers):
     g, ids = chain(*layers)
