@@ -74,7 +74,7 @@ def _model(project, seed: int):
 
 def report(args, project, config, splits, result) -> dict:
     """The JSON ``--out`` writes."""
-    from playground.train.history import _clean
+    from playground.train.history import plain_json
 
     epochs = []
     for rec in result.history.epochs:
@@ -86,7 +86,7 @@ def report(args, project, config, splits, result) -> dict:
                 if value is not None:
                     row[f"{split}_{name}"] = value
         epochs.append(row)
-    return _clean({
+    return plain_json({
         "format": "playground-run", "version": 1,
         "project": project.name, "source": args.project,
         "dataset": {"name": splits.info.name, "task": splits.info.task, "classes": list(splits.info.class_names),

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from playground.train import metrics
-from playground.train.history import SplitMetrics, _clean
+from playground.train.history import SplitMetrics, plain_json
 from playground.train.objective import Objective
 
 EVAL_BATCH = 1024
@@ -88,7 +88,7 @@ class Evaluation:
                 data["roc"] = [{"fpr": f, "tpr": t} for f, t in self.roc]
         else:
             data.update(mse=self.mse, mae=self.mae, r2=self.r2)
-        return _clean(data)
+        return plain_json(data)
 
 
 @torch.no_grad()

@@ -76,7 +76,7 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         return {"start_step": self.start_step, "step_loss": [_num(v) for v in self.step_loss],
-                "epochs": [_clean(asdict(rec)) for rec in self.epochs]}
+                "epochs": [plain_json(asdict(rec)) for rec in self.epochs]}
 
 
 @dataclass
@@ -105,14 +105,14 @@ def _num(value):
     return value
 
 
-def _clean(value):
+def plain_json(value):
     """Plain JSON: nan -> null, numpy -> Python."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [plain_json(v) for v in value]
     if isinstance(value, np.ndarray):
-        return _clean(value.tolist())
+        return plain_json(value.tolist())
     if isinstance(value, np.generic):
         return _num(value.item())
     return _num(value)

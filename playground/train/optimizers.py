@@ -25,7 +25,7 @@ class OptimizerSpec(Choice):
     torch_class: type = torch.optim.SGD
     kwargs: Callable[[dict], dict] = dict
     default_lr: float = 0.01
-    fusable: bool = False  # torch has a fused (single kernel) implementation, also on the CPU
+    fusable: bool = False  # torch has a fused (single kernel) implementation (used on a GPU)
 
 
 _EPS = Setting(1e-8, 0.0, 1.0, "small number added to the denominator to avoid dividing by zero")
@@ -99,17 +99,25 @@ def get_optimizer(name: str) -> OptimizerSpec:
 
 
 def make_optimizer(
-    params: Iterable[torch.nn.Parameter], name: str, lr: float, settings: dict | None = None, fused: bool = True
+    params: Iterable[torch.nn.Parameter], name: str, lr: float, settings: dict | None = None, fast: bool = True
 ) -> torch.optim.Optimizer:
-    """A torch optimizer for ``params``; uses torch's fused kernel where it has one (same maths, faster)."""
+    """A torch optimizer for ``params`` (same maths as the plain class).
+
+    With ``fast``: on a GPU torch's fused kernel where it has one, on the CPU the multi-tensor
+    ("foreach") path. CPU fused kernels are avoided on purpose: they start a parallel region per
+    step, which for small networks on a busy machine costs more than the whole step (measured in
+    tests/benchmarks/bench_trainer.py's notes)."""
     spec = get_optimizer(name)
     kwargs: dict[str, Any] = spec.kwargs(spec.resolve(settings))
     params = list(params)
-    if fused and spec.fusable and params and all(p.is_floating_point() for p in params):
-        try:
-            return spec.torch_class(params, lr=lr, fused=True, **kwargs)
-        except (RuntimeError, ValueError, TypeError):  # device or dtype without a fused kernel
-            pass
+    if fast and params and all(p.is_floating_point() for p in params):
+        on_gpu = all(p.device.type == "cuda" for p in params)
+        options = ({"fused": True}, {"foreach": True}) if on_gpu and spec.fusable else ({"foreach": True},)
+        for extra in options:
+            try:
+                return spec.torch_class(params, lr=lr, **extra, **kwargs)
+            except (RuntimeError, ValueError, TypeError):  # device or dtype without that kernel
+                continue
     return spec.torch_class(params, lr=lr, **kwargs)
 
 

@@ -120,7 +120,7 @@ def overfit_tiny_subset(trainer, examples: int = 20, steps: int = 300, lr: float
     obj = trainer.objective
     model = copy.deepcopy(trainer.model).train()
     x, y, target = _subset(trainer, examples, seed)
-    opt = make_optimizer(model.parameters(), optimizer, lr, fused=False)
+    opt = make_optimizer(model.parameters(), optimizer, lr, fast=False)
     losses = []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -209,7 +209,7 @@ def lr_range_test(trainer, start: float = 1e-6, end: float = 10.0, steps: int = 
         raise TrainingError("the range needs 0 < start < end and at least 5 steps", where="learning-rate finder")
     cfg, obj, feed = trainer.config, trainer.objective, trainer.train_feed
     model = copy.deepcopy(trainer.model).train()
-    opt = make_optimizer(model.parameters(), cfg.optimizer, start, cfg.optimizer_params, fused=False)
+    opt = make_optimizer(model.parameters(), cfg.optimizer, start, cfg.optimizer_params, fast=False)
     lrs, raw, smoothed = [], [], []
     avg, best = 0.0, math.inf
     gen = torch.Generator().manual_seed(seed)

@@ -38,12 +38,12 @@ def _trajectory(model, opt, steps=15):
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
-@pytest.mark.parametrize("fused", [False, True])
-def test_optimizer_matches_torch(name, fused):
+@pytest.mark.parametrize("fast", [False, True])
+def test_optimizer_matches_torch(name, fast):
     assert set(TORCH_EQUIVALENT) == set(OPTIMIZERS)
     cls, kwargs = TORCH_EQUIVALENT[name]
     lr = 0.05
-    ours = _trajectory(m := mlp(), make_optimizer(m.parameters(), name, lr, fused=fused))
+    ours = _trajectory(m := mlp(), make_optimizer(m.parameters(), name, lr, fast=fast))
     ref = _trajectory(m := mlp(), cls(m.parameters(), lr=lr, **kwargs))
     torch.testing.assert_close(ours, ref, rtol=1e-4, atol=1e-5)
 

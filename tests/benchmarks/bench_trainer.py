@@ -1,0 +1,138 @@
+"""Trainer overhead against a plain hand-written PyTorch loop, measured in the same process.
+
+Run with ``python -m pytest tests/benchmarks/bench_trainer.py --benchmarks -s -q``. Each case trains
+the same model (same initial weights), on the same data, with the same batch size, once with a
+plain loop and once with the Trainer (default metrics: per-step loss, per-epoch train/val loss and
+accuracy, throughput, NaN guard), alternating a few rounds and keeping each side's best time, so
+that other processes on the machine disturb both sides alike. It prints ratios and asserts
+nothing about speed (timings do not belong in the normal test run).
+
+Baselines: "plain loop" does only the training steps (shuffle, index, forward, loss, backward,
+step). "plain loop + val" is the usual tutorial loop that also computes validation loss and accuracy
+after each epoch, which is the work the Trainer's default per-epoch metrics stand for.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import fx, nn
+
+from playground.data import load
+from playground.graph.project import load_project
+from playground.nn.build import build_module
+from playground.train import Callback, TrainConfig, Trainer
+
+ROUNDS = 5
+
+
+def plain_loop(model, x, y, loss_fn, lr, batch, epochs, seed, val=None, momentum=0.0):
+    """The loop a person writes by hand; returns seconds."""
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    gen = torch.Generator().manual_seed(seed)
+    n = len(x)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        model.train()
+        perm = torch.randperm(n, generator=gen)
+        running = 0.0
+        for i in range(0, n, batch):
+            idx = perm[i:i + batch]
+            xb, yb = x[idx], y[idx]
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            running += loss.item()
+        if val is not None:
+            model.eval()
+            with torch.no_grad():
+                out = model(val[0])
+                float(loss_fn(out, val[1]))
+                float((out.argmax(1) == val[1]).float().mean()) if out.shape[1] > 1 else None
+    return time.perf_counter() - start
+
+
+class AppLike(Callback):
+    """What the app's bridge does: copy each step's numbers, ask for a health probe every epoch."""
+
+    def __init__(self):
+        self.buffer = []
+
+    def on_batch_end(self, trainer, info):
+        self.buffer.append((info.step, info.loss))
+
+    def on_epoch_end(self, trainer, record):
+        trainer.request_probe("health")
+
+    def on_probe(self, trainer, name, result):
+        self.buffer.append(name)
+
+
+def measure(title, model, splits, config, loss_fn, target=lambda y: y):
+    torch.set_num_threads(torch.get_num_threads())
+    x, y = splits.train.all()
+    vx, vy = splits.val.all()
+    y_loss, vy_loss = target(y), target(vy)
+    n, epochs = len(x), config.epochs
+    best = {"plain": float("inf"), "plain + val": float("inf"), "trainer": float("inf"), "trainer, app-like": float("inf")}
+    momentum = config.optimizer_params.get("momentum", 0.0) if config.optimizer == "momentum" else 0.0
+    for _ in range(ROUNDS):
+        best["plain"] = min(best["plain"], plain_loop(copy.deepcopy(model), x, y_loss, loss_fn, config.lr,
+                                                      config.batch_size, epochs, config.seed, momentum=momentum))
+        best["plain + val"] = min(best["plain + val"], plain_loop(
+            copy.deepcopy(model), x, y_loss, loss_fn, config.lr, config.batch_size, epochs, config.seed,
+            val=(vx, vy_loss), momentum=momentum))
+        for key, callbacks in (("trainer", []), ("trainer, app-like", [AppLike()])):
+            trainer = Trainer(copy.deepcopy(model), splits, config, callbacks=callbacks)
+            start = time.perf_counter()
+            trainer.fit()
+            best[key] = min(best[key], time.perf_counter() - start)
+    rate = {k: n * epochs / v for k, v in best.items()}
+    print(f"\n{title}: {n} training examples, batch {config.batch_size}, {epochs} epochs, best of {ROUNDS}")
+    for key, value in rate.items():
+        print(f"  {key:<20} {value:>10,.0f} samples/s  {epochs / best[key]:>8.1f} epochs/s")
+    ratios = {
+        "trainer / plain": rate["trainer"] / rate["plain"],
+        "trainer / plain + val": rate["trainer"] / rate["plain + val"],
+        "app-like / plain + val": rate["trainer, app-like"] / rate["plain + val"],
+    }
+    for key, value in ratios.items():
+        print(f"  ratio {key:<24} {value:.3f}")
+    return ratios
+
+
+def _bce(out, y):
+    return F.binary_cross_entropy_with_logits(out, y)
+
+
+def test_lenet5_on_28x28_images():
+    splits = load("shapes", params={"n_images": 3000})
+    model = build_module(load_project("lenet5").graph, seed=0)
+    config = TrainConfig(optimizer="momentum", lr=0.05, epochs=2, batch_size=32)
+    measure("LeNet-5 on shapes (28x28)", model, splits, config, F.cross_entropy)
+
+
+def test_small_mlp_on_2d_points():
+    splits = load("spiral", params={"n_points": 2000})
+    model = build_module(load_project("tfp_mlp").graph, seed=0)
+    config = TrainConfig(optimizer="sgd", lr=0.03, epochs=5, batch_size=32)
+    measure("small MLP (tfp_mlp preset, 2-8-8-1) on spiral", model, splits, config, _bce,
+            target=lambda y: y.float().unsqueeze(1))
+
+
+def test_tensorflow_playground_case():
+    splits = load("spiral", params={"n_points": 500}, split=(0.5, 0.25, 0.25))
+    assert len(splits.train) == 250
+    torch.manual_seed(0)
+    layers, width = [], 2
+    for _ in range(6):
+        layers += [nn.Linear(width, 8), nn.Tanh()]
+        width = 8
+    model = fx.symbolic_trace(nn.Sequential(*layers, nn.Linear(8, 1)))  # the same kind of module nn.build makes
+    config = TrainConfig(optimizer="sgd", lr=0.03, epochs=20, batch_size=10)
+    measure("TensorFlow Playground case: spiral, 250 points, 2-8-8-8-8-8-8-1 tanh, batch 10, SGD 0.03",
+            model, splits, config, _bce, target=lambda y: y.float().unsqueeze(1))
