@@ -12,12 +12,11 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from playground.core.errors import PlaygroundError
 from playground.graph.project import Project, load_project
-from playground.ui import preload
 
 DEFAULT_PRESET = "tfp_mlp"  # the first thing a person sees: 2-D points and a small tanh MLP
 
@@ -43,21 +42,6 @@ def initial_project(path: str | None, preset: str | None) -> tuple[Project, str 
     return load_project(DEFAULT_PRESET), None
 
 
-class _FirstPaint(QObject):
-    """Event filter that notes the first paint of a widget."""
-
-    def __init__(self, callback):
-        super().__init__()
-        self.callback = callback
-        self.seen = False
-
-    def eventFilter(self, obj, event) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            QTimer.singleShot(0, self.callback)
-        return False
-
-
 def main(path: str | None = None, preset: str | None = None) -> int:
     app = application()
     from playground.ui.main_window import MainWindow
@@ -69,25 +53,25 @@ def main(path: str | None = None, preset: str | None = None) -> int:
         config.add_recent_file(path)
     window = MainWindow(project)
     probe = os.environ.get("PLAYGROUND_FIRST_PAINT_PROBE") == "1"
-    if probe:
-        def painted():
-            print(f"first-paint {time.time():.6f} torch-loaded={int('torch' in sys.modules)}", flush=True)
-            window.files.autosave_timer.stop()
-            app.quit()
-
-        watcher = _FirstPaint(painted)
-        window.view.viewport().installEventFilter(watcher)
-    window.show()
-    window.view.show_readable()
 
     def after_first_paint():
         if probe:
+            print(f"first-paint {painted_at:.6f} torch-loaded={int(torch_then)}", flush=True)
+            window.files.autosave_timer.stop()
+            app.quit()
             return
-        preload.start()
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             QMessageBox.critical(window, "Cannot open project", f"{problem}\n\nShowing the default demo instead.")
         window.files.offer_autosave()
 
-    QTimer.singleShot(0, after_first_paint)
+    def painted():
+        nonlocal painted_at, torch_then
+        painted_at, torch_then = time.time(), "torch" in sys.modules
+        QTimer.singleShot(0, after_first_paint)
+
+    painted_at, torch_then = 0.0, False
+    window.first_painted.connect(painted)
+    window.show()
+    window.view.show_readable()
     return app.exec()

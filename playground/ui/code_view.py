@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextEdit,
                                QVBoxLayout, QWidget)
 
 from playground.core.errors import PlaygroundError
 from playground.core.files import atomic_write_text
 from playground.ui import preload
 from playground.ui.document import Document
-from playground.ui.highlighter import PythonHighlighter
+from playground.ui.highlighter import to_html
 
 
 class CodeView(QWidget):
@@ -25,11 +25,10 @@ class CodeView(QWidget):
         self.doc = doc
         self.stale = True
         self.source = ""  # the last generated source ("" when it cannot be generated)
-        self.text = QPlainTextEdit()
+        self.text = QTextEdit()
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.highlighter = PythonHighlighter(self.text.document())
+        self.text.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
+        self.text.document().setDefaultFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.status = QLabel()
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the whole source to the clipboard")
@@ -70,7 +69,7 @@ class CodeView(QWidget):
             from playground.nn.codegen import generate_source
 
             self.source = generate_source(self.doc.graph, self.doc.project.name)
-            self.text.setPlainText(self.source)
+            self.text.setHtml(to_html(self.source))
             self.status.setText(f"{self.source.count(chr(10))} lines of PyTorch; run it with only torch installed.")
         except PlaygroundError as exc:
             self.source = ""

@@ -61,8 +61,7 @@ class Document(QObject):
         return self._project.graph
 
     def set_project(self, project: Project, dirty: bool = False) -> None:
-        for signal, slot in self._links:
-            signal.disconnect(slot)
+        self.release()
         self._project = project
         events = project.graph.events
         self._links = [(getattr(events, name), getattr(self, name).emit) for name in FORWARDED]
@@ -75,6 +74,12 @@ class Document(QObject):
         self.reanalyze()
         self.project_replaced.emit()
         self.dirty_changed.emit(self.dirty)
+
+    def release(self) -> None:
+        """Stop listening to the graph (the window is closing; the project may live on)."""
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     @property
     def dirty(self) -> bool:

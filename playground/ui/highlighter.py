@@ -1,65 +1,69 @@
-"""A small Python syntax highlighter for the code view (a table of patterns, plus docstrings)."""
+"""Python source as highlighted HTML for the code view, using the standard ``tokenize`` module.
+
+(Not a QSyntaxHighlighter: overriding its ``highlightBlock`` from Python corrupts None's reference
+count in PySide6 6.12 and crashes the interpreter at exit. Colouring the finished text once is
+also all a read-only view needs.)
+"""
 
 from __future__ import annotations
 
+import html
+import io
 import keyword
+import tokenize
 
-from PySide6.QtCore import QRegularExpression
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
-
-
-def _fmt(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
-    f = QTextCharFormat()
-    f.setForeground(QColor(color))
-    if bold:
-        f.setFontWeight(QFont.Weight.Bold)
-    f.setFontItalic(italic)
-    return f
-
-
-#: (pattern, format, capture group) in the order they are applied; later ones win
-RULES = [
-    (r"\b(" + "|".join(keyword.kwlist) + r")\b", _fmt("#0033B3", bold=True), 0),
-    (r"\b(self|super|len|range|list|dict|tuple|int|float|print)\b", _fmt("#871094"), 0),
-    (r"\b(torch|nn|F)\b", _fmt("#00627A"), 0),
-    (r"\b[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\b", _fmt("#1750EB"), 0),
-    (r"\b(?:def|class)\s+(\w+)", _fmt("#00627A", bold=True), 1),
-    (r"@\w+", _fmt("#9E880D"), 0),
-    (r"'[^'\n]*'|\"[^\"\n]*\"", _fmt("#067D17"), 0),
-    (r"#[^\n]*", _fmt("#8C8C8C", italic=True), 0),
-]
-DOCSTRING = _fmt("#067D17", italic=True)
-IN_DOCSTRING = 1
+#: token class -> CSS
+COLORS = {
+    "keyword": "color:#0033B3; font-weight:bold",
+    "builtin": "color:#871094",
+    "module": "color:#00627A",
+    "definition": "color:#00627A; font-weight:bold",
+    "number": "color:#1750EB",
+    "string": "color:#067D17",
+    "comment": "color:#8C8C8C; font-style:italic",
+}
+BUILTINS = frozenset("self super len range list dict tuple int float print True False None".split())
+MODULES = frozenset({"torch", "nn", "F"})
 
 
-class PythonHighlighter(QSyntaxHighlighter):
-    def __init__(self, document):
-        super().__init__(document)
-        self.rules = [(QRegularExpression(p), f, g) for p, f, g in RULES]
-        self.quotes = QRegularExpression('"""')
+def _kind(tok: tokenize.TokenInfo, previous: str) -> str | None:
+    if tok.type == tokenize.COMMENT:
+        return "comment"
+    if tok.type == tokenize.STRING:
+        return "string"
+    if tok.type == tokenize.NUMBER:
+        return "number"
+    if tok.type == tokenize.NAME:
+        if previous in ("def", "class"):
+            return "definition"
+        if keyword.iskeyword(tok.string) and tok.string not in ("True", "False", "None"):
+            return "keyword"
+        if tok.string in BUILTINS:
+            return "builtin"
+        if tok.string in MODULES:
+            return "module"
+    return None
 
-    def highlightBlock(self, text: str) -> None:
-        for regex, fmt, group in self.rules:
-            matches = regex.globalMatch(text)
-            while matches.hasNext():
-                m = matches.next()
-                self.setFormat(m.capturedStart(group), m.capturedLength(group), fmt)
-        self._docstrings(text)
 
-    def _docstrings(self, text: str) -> None:
-        self.setCurrentBlockState(0)
-        start = 0 if self.previousBlockState() == IN_DOCSTRING else -1
-        pos = 0
-        while True:
-            if start < 0:
-                m = self.quotes.match(text, pos)
-                if not m.hasMatch():
-                    return
-                start, pos = m.capturedStart(), m.capturedEnd()
-            end = self.quotes.match(text, pos)
-            if not end.hasMatch():
-                self.setFormat(start, len(text) - start, DOCSTRING)
-                self.setCurrentBlockState(IN_DOCSTRING)
-                return
-            self.setFormat(start, end.capturedEnd() - start, DOCSTRING)
-            pos, start = end.capturedEnd(), -1
+def to_html(source: str) -> str:
+    """``source`` as ``<pre>`` HTML with coloured spans; the visible text is exactly ``source``."""
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    out, pos, previous = [], 0, ""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            kind = _kind(tok, previous)
+            if tok.type == tokenize.NAME:
+                previous = tok.string
+            if kind is None:
+                continue
+            start = starts[tok.start[0] - 1] + tok.start[1]
+            end = starts[tok.end[0] - 1] + tok.end[1]
+            out.append(html.escape(source[pos:start]))
+            out.append(f"<span style=\"{COLORS[kind]}\">{html.escape(source[start:end])}</span>")
+            pos = end
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # colour what was read; the rest stays plain
+    out.append(html.escape(source[pos:]))
+    return "<pre>" + "".join(out) + "</pre>"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
 from playground.graph.project import Project
 from playground.graph.shapes import format_shape, human_count
-from playground.ui import config
+from playground.ui import config, preload
 from playground.ui.actions import ACTIONS, MENUS, build_actions
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
@@ -32,11 +32,27 @@ from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
 from playground.ui.summary_view import SummaryView
 
-CLIPBOARD_MIME = "application/x-playground-fragment"
 LAYOUT_VERSION = 1
 
 
+class _PaintWatch(QObject):
+    """Notes the canvas's first paint: only then do the heavy imports start."""
+
+    def __init__(self, callback):
+        super().__init__()
+        self.callback = callback
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self.callback is not None:
+            callback, self.callback = self.callback, None
+            callback()
+        return False
+
+
 class MainWindow(QMainWindow):
+    #: the canvas has painted for the first time (the background imports start now)
+    first_painted = Signal()
+
     def __init__(self, project: Project | None = None, restore_layout: bool = True):
         super().__init__()
         self.setObjectName("main_window")
@@ -46,6 +62,8 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.doc, self.editor, self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
+        self._paint_watch = _PaintWatch(self._painted)
+        self.view.viewport().installEventFilter(self._paint_watch)
         self.palette = Palette()
         self.inspector = Inspector(self.doc, self.editor)
         self.dataset = DatasetPanel(self.doc)
@@ -147,7 +165,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.palette.activated.connect(self.add_from_palette)
-        self.scene.selectionChanged.connect(lambda: self.inspector.show_nodes(self.scene.selected_node_ids()))
+        self.scene.selected_ids.connect(self.inspector.show_nodes)
         self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.problems.node_clicked.connect(self.focus_node)
         self.summary.node_clicked.connect(self.focus_node)
@@ -157,6 +175,10 @@ class MainWindow(QMainWindow):
         self.doc.project_replaced.connect(self.update_title)
         self.files.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+
+    def _painted(self) -> None:
+        self.first_painted.emit()
+        QTimer.singleShot(0, preload.start)
 
     # ---- project ---------------------------------------------------------------------------------------
 
@@ -194,6 +216,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.files.remove_autosave()
         self.files.autosave_timer.stop()
+        self.doc.release()
         event.accept()
 
     # ---- layout memory ---------------------------------------------------------------------------------
@@ -245,11 +268,8 @@ class MainWindow(QMainWindow):
         data = self.editor.copy(self.scene.selected_node_ids())
         if data is None:
             return False
-        mime = QMimeData()
-        text = json.dumps(data)
-        mime.setData(CLIPBOARD_MIME, text.encode("utf-8"))
-        mime.setText(text)
-        QGuiApplication.clipboard().setMimeData(mime)
+        # plain text (JSON with a "format" key): setMimeData's ownership hand-over crashes PySide at exit
+        QGuiApplication.clipboard().setText(json.dumps(data))
         self.statusBar().showMessage(f"Copied {len(data['nodes'])} layer(s)", 4000)
         return True
 
@@ -258,10 +278,8 @@ class MainWindow(QMainWindow):
             self.editor.delete(self.scene.selected_node_ids())
 
     def paste(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        raw = bytes(mime.data(CLIPBOARD_MIME)).decode("utf-8") if mime.hasFormat(CLIPBOARD_MIME) else mime.text()
         try:
-            data = json.loads(raw)
+            data = json.loads(QGuiApplication.clipboard().text())
         except ValueError:
             data = None
         new = self.editor.paste(data)

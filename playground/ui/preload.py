@@ -1,6 +1,6 @@
 """Import the heavy modules (torch, code generation, export, datasets) in the background.
 
-The window paints first; ``start`` then imports torch in a daemon thread, so the code view, the
+The window paints first; ``start`` (called after the first paint) then imports torch in a daemon thread, so the code view, the
 export actions and the dataset panel find it loaded when a person gets to them. Widgets never
 import those modules while the thread is still at it (that would block the GUI thread on the
 import lock): they ask ``ready()`` or pass a callback to ``when_ready``.
@@ -59,8 +59,10 @@ def wait(timeout: float | None = None) -> bool:
 
 
 def when_ready(callback: Callable[[], None], parent: QObject) -> None:
-    """Call ``callback`` in the GUI thread once the imports are done (at once if they are)."""
-    start()
+    """Call ``callback`` in the GUI thread once the imports are done (at once if they are).
+
+    It does not start them: the main window does, after its first paint.
+    """
     if ready():
         callback()
         return

@@ -30,6 +30,7 @@ def thumbnail(project: Project, size: QSize = THUMB) -> QPixmap:
     source = scene.itemsBoundingRect().adjusted(-10, -10, 10, 10)
     scene.render(painter, QRectF(2, 2, size.width() - 4, size.height() - 4), source, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
+    doc.release()
     scene.deleteLater()
     doc.deleteLater()
     return pixmap

@@ -75,5 +75,7 @@ def window(make_window):
 
 
 def graph_state(graph) -> dict:
-    """What must come back after undo or a save/reopen: the graph's file form plus its node ids."""
-    return {"file": graph_to_dict(graph), "ids": sorted(graph.nodes)}
+    """What must come back after undo or a save/reopen: the graph's file form (order aside) and node ids."""
+    data = graph_to_dict(graph)
+    return {"nodes": sorted(data["nodes"], key=lambda n: n["name"]), "edges": sorted(data["edges"]),
+            "ids": sorted(graph.nodes)}

@@ -24,6 +24,8 @@ from playground.ui.edits import Editor
 class GraphScene(QGraphicsScene):
     #: a message for the person at the cursor (refused connection, drop hint)
     message = Signal(str)
+    #: the ids of the selected layers, after every selection change
+    selected_ids = Signal(list)
 
     def __init__(self, doc: Document, editor: Editor | None = None, parent=None):
         super().__init__(parent)
@@ -43,7 +45,15 @@ class GraphScene(QGraphicsScene):
         doc.edge_removed.connect(self._remove_edge)
         doc.analysis_changed.connect(self.refresh_info)
         doc.project_replaced.connect(self.rebuild)
+        self.selectionChanged.connect(self._selection_changed)
         self.rebuild()
+
+    def _selection_changed(self) -> None:
+        try:
+            ids = self.selected_node_ids()
+        except RuntimeError:  # the scene is being destroyed
+            return
+        self.selected_ids.emit(ids)
 
     # ---- mirroring the model ---------------------------------------------------------------------
 
