@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import time
 
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import fx, nn
@@ -26,7 +27,7 @@ from playground.graph.project import load_project
 from playground.nn.build import build_module
 from playground.train import Callback, TrainConfig, Trainer
 
-ROUNDS = 5
+ROUNDS = 7
 
 
 def plain_loop(model, x, y, loss_fn, lr, batch, epochs, seed, val=None, momentum=0.0):
@@ -73,7 +74,6 @@ class AppLike(Callback):
 
 
 def measure(title, model, splits, config, loss_fn, target=lambda y: y):
-    torch.set_num_threads(torch.get_num_threads())
     x, y = splits.train.all()
     vx, vy = splits.val.all()
     y_loss, vy_loss = target(y), target(vy)
@@ -92,7 +92,8 @@ def measure(title, model, splits, config, loss_fn, target=lambda y: y):
             trainer.fit()
             best[key] = min(best[key], time.perf_counter() - start)
     rate = {k: n * epochs / v for k, v in best.items()}
-    print(f"\n{title}: {n} training examples, batch {config.batch_size}, {epochs} epochs, best of {ROUNDS}")
+    print(f"\n{title}: {n} training examples, batch {config.batch_size}, {epochs} epochs, best of {ROUNDS}, "
+          f"{torch.get_num_threads()} torch threads")
     for key, value in rate.items():
         print(f"  {key:<20} {value:>10,.0f} samples/s  {epochs / best[key]:>8.1f} epochs/s")
     ratios = {
@@ -109,13 +110,15 @@ def _bce(out, y):
     return F.binary_cross_entropy_with_logits(out, y)
 
 
+@pytest.mark.timeout(1800)
 def test_lenet5_on_28x28_images():
-    splits = load("shapes", params={"n_images": 3000})
+    splits = load("shapes", params={"n_images": 2000})
     model = build_module(load_project("lenet5").graph, seed=0)
     config = TrainConfig(optimizer="momentum", lr=0.05, epochs=2, batch_size=32)
     measure("LeNet-5 on shapes (28x28)", model, splits, config, F.cross_entropy)
 
 
+@pytest.mark.timeout(1800)
 def test_small_mlp_on_2d_points():
     splits = load("spiral", params={"n_points": 2000})
     model = build_module(load_project("tfp_mlp").graph, seed=0)
@@ -124,6 +127,7 @@ def test_small_mlp_on_2d_points():
             target=lambda y: y.float().unsqueeze(1))
 
 
+@pytest.mark.timeout(1800)
 def test_tensorflow_playground_case():
     splits = load("spiral", params={"n_points": 500}, split=(0.5, 0.25, 0.25))
     assert len(splits.train) == 250
