@@ -73,5 +73,5 @@ def main(path: str | None = None, preset: str | None = None) -> int:
     painted_at, torch_then = 0.0, False
     window.first_painted.connect(painted)
     window.show()
-    window.view.show_readable()
+    window.show_network()
     return app.exec()

@@ -89,12 +89,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)
-        self.resizeDocks([self.docks["layers"], self.docks["inspector"]], [230, 290], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["inspector"], self.dataset_dock], [520, 230], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["problems"]], [190], Qt.Orientation.Vertical)
+        self._default_sizes()
         self._default_state = self.saveState(LAYOUT_VERSION)
-        if restore_layout:
-            self.restore_layout()
+        self._restored = restore_layout and self.restore_layout()
         self.update_title()
         self.update_verdict()
 
@@ -184,7 +181,14 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project, dirty: bool = False) -> None:
         self.doc.set_project(project, dirty=dirty)
+        self.show_network()
+
+    def show_network(self) -> None:
+        """The first view of a network: readable, and showing its first problem if it has one."""
         self.view.show_readable()
+        errors = [i.node_id for i in self.doc.errors() if i.node_id in self.scene.nodes]
+        if errors:
+            self.view.ensureVisible(self.scene.nodes[errors[0]], 60, 60)
 
     def update_title(self) -> None:
         project = self.doc.project
@@ -226,18 +230,29 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
 
-    def restore_layout(self) -> None:
+    def restore_layout(self) -> bool:
         settings = config.settings()
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+
+    def _default_sizes(self) -> None:
+        self.resizeDocks([self.docks["layers"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["inspector"], self.dataset_dock], [520, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["problems"]], [120], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._restored and not getattr(self, "_sized", False):
+            self._sized = True  # dock sizes only stick once the window has its real size
+            self._default_sizes()
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.show()
+        self._default_sizes()
         self.docks["problems"].raise_()
 
     def show_panel(self, key: str) -> None:

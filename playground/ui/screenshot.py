@@ -86,6 +86,8 @@ def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 8
 
 
 def _render(project, out: Path, size, steps, panel, select) -> Path:
+    from PySide6.QtCore import Qt
+
     from playground.ui import preload
     from playground.ui.app import application
     from playground.ui.main_window import MainWindow
@@ -101,9 +103,13 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
         window.scene.select_nodes([project.graph.find(select).id])
     if panel is not None:
         window.show_panel(panel)
+        if window.dockWidgetArea(window.docks[panel]) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            window.resizeDocks([window.docks[panel]], [int(size[1] * 0.42)], Qt.Orientation.Vertical)
     preload.wait(120)
     _pump(app, 0.3)  # let the panels waiting for the imports fill in
-    window.view.show_readable()
+    window.show_network()
+    if select is not None:
+        window.view.ensureVisible(window.scene.nodes[project.graph.find(select).id], 60, 60)
     if message:
         window.statusBar().showMessage(message)
     _pump(app, 0.1)

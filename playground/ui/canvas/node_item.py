@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphi
 from playground.graph.shapes import format_shape, human_count
 from playground.ui import style
 
-_NAME_FONT = style.font(9.5, bold=True)
-_SMALL_FONT = style.font(8.0)
-_SHAPE_FONT = style.font(8.5, bold=True)
+_NAME_FONT = style.font(10, bold=True)
+_SMALL_FONT = style.font(8.5)
+_SHAPE_FONT = style.font(9, bold=True)
+_DOC_FONT = style.font(8.5)
+_DOC_FONT.setItalic(True)
 
 
 def param_text(value) -> str:
@@ -213,8 +215,13 @@ class NodeItem(QGraphicsItem):
                          _elide(self.kind_label, _SMALL_FONT, kind_w))
         # parameters
         top = body.top() + style.HEADER_H + 1
-        painter.drawText(QRectF(left, top, width, 19), Qt.AlignmentFlag.AlignVCenter,
-                         _elide(self.params_text or "no settings", _SMALL_FONT, width))
+        if self.params_text:
+            painter.drawText(QRectF(left, top, width, 19), Qt.AlignmentFlag.AlignVCenter,
+                             _elide(self.params_text, _SMALL_FONT, width))
+        else:  # nothing to set on the card: say what the layer does instead
+            painter.setFont(_DOC_FONT)
+            painter.drawText(QRectF(left, top, width, 19), Qt.AlignmentFlag.AlignVCenter,
+                             _elide(self.doc_line, _DOC_FONT, width))
         # output shape and parameter count
         painter.setFont(_SHAPE_FONT)
         painter.setPen(style.TEXT if self.shape_text != "?" else style.MUTED)

@@ -20,7 +20,7 @@ from playground.ui.canvas.scene import GraphScene
 
 LAYER_MIME = "application/x-playground-layer"
 MIN_SCALE, MAX_SCALE = 0.12, 3.0
-READABLE_SCALE = 0.62  # the first view of a big network: readable text, scroll for the rest
+READABLE_SCALE = 0.72  # the first view of a big network: readable text, scroll for the rest
 
 
 class GraphView(QGraphicsView):
