@@ -27,7 +27,7 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Playground")
         app.setOrganizationName("playground")
-        app.setDesktopFileName("playground")
+        app.setDesktopFileName("io.github.playground.Playground")  # packaging/*.desktop
     return app
 
 

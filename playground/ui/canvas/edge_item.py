@@ -22,6 +22,7 @@ class EdgeItem(QGraphicsItem):
         self.src_item, self.dst_item = src_item, dst_item
         self.label = ""
         self.show_label = True  # False on the 2nd, 3rd... edge of a fan-out: same tensor, one label
+        self.label_shift = 0.0  # moved down this much so as not to cover another label
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
@@ -64,10 +65,13 @@ class EdgeItem(QGraphicsItem):
             fan_out = len([e for e in self.src_item.edges if e.src_item is self.src_item]) > 1
             # one label right of the curve's middle; for a fan-out, one label right under the output dot
             at = QPointF(a.x(), a.y() + style.PORT_R + h / 2 + 1) if fan_out else path.pointAtPercent(0.5)
-            self._label_rect = QRectF(at.x() + 7, at.y() - h / 2, w, h)
+            self._label_rect = QRectF(at.x() + 7, at.y() - h / 2 + self.label_shift, w, h)
         else:
             self._label_rect = QRectF()
         self.update()
+
+    def base_label_rect(self) -> QRectF:
+        return self._label_rect.translated(0, -self.label_shift)
 
     def boundingRect(self) -> QRectF:
         return self._path.boundingRect().adjusted(-8, -8, 8, 8).united(self._label_rect)

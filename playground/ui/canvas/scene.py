@@ -84,6 +84,7 @@ class GraphScene(QGraphicsScene):
             return
         if what == "pos":
             item.setPos(QPointF(*node.pos))
+            self.declutter_labels()
         else:
             item.set_node(node)
 
@@ -110,6 +111,20 @@ class GraphScene(QGraphicsScene):
             item.set_info(shapes.nodes.get(nid), self.doc.node_issues(nid))
         for item in self.nodes.values():
             self._label_edges(item)
+        self.declutter_labels()
+
+    def declutter_labels(self) -> None:
+        """Move a shape label down when it would cover another one (crossing branches)."""
+        placed: list = []
+        labelled = [e for e in self.edges.values() if e.label and e.show_label]
+        for item in sorted(labelled, key=lambda e: (e.base_label_rect().top(), e.base_label_rect().left())):
+            rect, shift = item.base_label_rect(), 0.0
+            while any(rect.translated(0, shift).intersects(other) for other in placed) and shift < 60:
+                shift += rect.height() + 1
+            if shift != item.label_shift:
+                item.label_shift = shift
+                item.update_path()
+            placed.append(rect.translated(0, shift))
 
     def _label_edges(self, src_item: NodeItem) -> None:
         """Label the tensor leaving ``src_item``: once, however many layers it feeds."""
@@ -223,6 +238,7 @@ class GraphScene(QGraphicsScene):
 
     def commit_moves(self) -> bool:
         """Turn cards the mouse has moved into one undoable move."""
+        self.declutter_labels()
         moves = {}
         for nid, item in self.nodes.items():
             node = self.doc.graph.nodes.get(nid)
