@@ -1,0 +1,35 @@
+"""The README's app section documents every shortcut, and its pictures exist; --train-steps trains."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playground.ui.actions import ACTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("<!-- section:app:start -->"):text.index("<!-- section:app:end -->")]
+
+
+def test_readme_lists_every_shortcut(qtbot):
+    section = _section()
+    for spec in ACTIONS:
+        for shortcut in spec.shortcuts:
+            assert shortcut.replace("Delete", "Del") in section, f"README's app section lacks {shortcut}"
+
+
+def test_readme_pictures_exist():
+    pictures = re.findall(r"\]\((docs/images/[^)]+)\)", _section())
+    assert pictures and all((ROOT / p).exists() for p in pictures)
+
+
+def test_train_steps_trains_the_projects_network():
+    from playground.graph.project import load_project
+    from playground.ui.screenshot import train_steps
+
+    text = train_steps(load_project("perceptron"), 3)
+    assert text.startswith("Trained 3 steps: training loss")
