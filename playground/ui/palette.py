@@ -3,7 +3,7 @@
 Generated from the layer registry (and the ready-made blocks), so a new layer kind appears here by
 itself. Each group header carries its category colour, the same as the cards on the canvas: the
 palette is the legend. Dragging an entry carries ``LAYER_MIME`` data to the canvas; double-clicking
-(or Enter) emits ``activated(payload)``, which the window turns into "append after the selection".
+(or Enter, also in the search box) emits ``activated(payload)``, which the window turns into "append after the selection".
 """
 
 from __future__ import annotations
@@ -53,6 +53,16 @@ def mime_for(payload: str) -> QMimeData:
 
 
 class _Tree(QTreeWidget):
+    #: Enter on an entry (double-click is ``itemDoubleClicked``; not ``itemActivated``, which some
+    #: desktops fire on a single click)
+    entered = Signal(QTreeWidgetItem)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem() is not None:
+            self.entered.emit(self.currentItem())
+            return
+        super().keyPressEvent(event)
+
     def startDrag(self, actions) -> None:
         item = self.currentItem()
         payload = item.data(0, PAYLOAD) if item is not None else None
@@ -100,7 +110,9 @@ class Palette(QWidget):
         self.groups: dict[str, QTreeWidgetItem] = {}
         self._fill()
         self.search.textChanged.connect(self.filter)
-        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        self.tree.entered.connect(self._activated)
+        self.search.returnPressed.connect(self._add_first_match)
 
     def _fill(self) -> None:
         all_specs()
@@ -149,10 +161,16 @@ class Palette(QWidget):
                 item.setHidden(not hit)
                 shown += hit
             group.setHidden(shown == 0)
-        if len(words) and self.tree.currentItem() is None:
+        current = self.tree.currentItem()
+        if words and (current is None or current.isHidden() or not current.data(0, PAYLOAD)):
             visible = [item for item in self.entries().values() if not item.isHidden()]
             if visible:
                 self.tree.setCurrentItem(visible[0])
+
+    def _add_first_match(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None and not item.isHidden() and item.data(0, PAYLOAD):
+            self._activated(item)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         payload = item.data(0, PAYLOAD)

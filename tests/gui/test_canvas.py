@@ -183,3 +183,16 @@ def test_block_from_palette_needs_an_image_and_inserts_in_one_step(make_window):
     window.scene.select_nodes([graph.by_name("fc1").id])
     assert window.add_from_palette("block:Inception block") == []
     assert "images" in window.statusBar().currentMessage()
+
+
+def test_search_and_enter_adds_the_first_match(window, qtbot):
+    graph = window.doc.graph
+    window.scene.select_nodes([graph.by_name("fc3").id])
+    window.palette.search.setText("sigmoid")
+    qtbot.keyClick(window.palette.search, Qt.Key.Key_Return)
+    sigmoid = graph.by_name("sigmoid1")
+    assert graph.inputs_of(sigmoid.id) == [graph.by_name("fc3").id]
+    tree = window.palette.tree
+    tree.setCurrentItem(window.palette.entries()["layer:Tanh"])
+    qtbot.keyClick(tree, Qt.Key.Key_Return)  # appends after the new selection: sigmoid1
+    assert graph.inputs_of(graph.by_name("tanh3").id) == [sigmoid.id]
