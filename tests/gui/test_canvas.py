@@ -196,3 +196,16 @@ def test_search_and_enter_adds_the_first_match(window, qtbot):
     tree.setCurrentItem(window.palette.entries()["layer:Tanh"])
     qtbot.keyClick(tree, Qt.Key.Key_Return)  # appends after the new selection: sigmoid1
     assert graph.inputs_of(graph.by_name("tanh3").id) == [sigmoid.id]
+
+
+def test_connecting_by_dragging_from_an_input_port_backwards(window):
+    graph, scene, view = window.doc.graph, window.scene, window.view
+    tanh1, fc3 = graph.by_name("tanh1"), graph.by_name("fc3")
+    window.editor.delete([], graph.in_edges(fc3.id))
+    start = view.mapFromScene(scene.nodes[fc3.id].in_port.scenePos())
+    end = view.mapFromScene(scene.nodes[tanh1.id].pos())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(view.viewport(), end)
+    assert scene.nodes[tanh1.id].drop_hint is True  # green while hovering: allowed
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert graph.inputs_of(fc3.id) == [tanh1.id] and scene.nodes[tanh1.id].drop_hint is None
