@@ -31,7 +31,6 @@ def _who(node: Node) -> str:
 def validate(graph: Graph, shapes: GraphShapes | None = None) -> list[Issue]:
     issues: list[Issue] = []
     err = lambda node, msg: issues.append(Issue(node.id if node else None, "error", msg))  # noqa: E731
-    warn = lambda node, msg: issues.append(Issue(node.id, "warning", msg))  # noqa: E731
 
     if not graph.nodes:
         return [Issue(None, "error", "the network is empty; drag an Input layer from the palette to start")]

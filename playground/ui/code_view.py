@@ -10,16 +10,17 @@ from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextEdit,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from playground.core.errors import PlaygroundError
 from playground.core.files import atomic_write_text
 from playground.ui import preload
 from playground.ui.document import Document
 from playground.ui.highlighter import to_html
+from playground.ui.lazy_panel import LazyPanel
 
 
-class CodeView(QWidget):
+class CodeView(LazyPanel):
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
         self.doc = doc
@@ -48,16 +49,6 @@ class CodeView(QWidget):
         doc.node_changed.connect(lambda node, what: self._changed() if what != "pos" else None)
         doc.project_replaced.connect(self._changed)
         self._set_buttons()
-
-    def _changed(self) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
 
     def refresh(self) -> None:
         if not preload.ready():

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidgetItem, QVBoxLayout)
 
 from playground.graph.shapes import format_shape, human_bytes, human_count
 from playground.graph.summary import summarize
 from playground.ui.document import Document
+from playground.ui.lazy_panel import LazyPanel
 
 COLUMNS = ("layer", "kind", "output shape", "parameters", "multiply-adds", "receptive field")
 TIPS = ("The layer's name", "The layer's kind", "Shape of one sample's output (no batch dimension)",
@@ -22,7 +23,7 @@ TIPS = ("The layer's name", "The layer's kind", "Shape of one sample's output (n
         "How many input pixels one output value can see (analytic, through all branches)")
 
 
-class SummaryView(QWidget):
+class SummaryView(LazyPanel):
     node_clicked = Signal(str)
 
     def __init__(self, doc: Document, parent=None):
@@ -68,16 +69,6 @@ class SummaryView(QWidget):
             self.batch.setValue(batch)
             self.batch.blockSignals(False)
         self._changed()
-
-    def _changed(self) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self.stale = False
