@@ -153,6 +153,7 @@ class Controls:
         elif kind in ("reset", "rewind"):
             self._start_over(kind, command[1] if kind == "reset" else None)
             if live:
+                self._pending = not self._commands.empty()  # what came after it is read at the next batch
                 raise Restart()
 
     def _run_probe(self, kind: str, args: dict, live: bool) -> None:

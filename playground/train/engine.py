@@ -218,6 +218,7 @@ class Trainer(Controls):
             if self._pending or self._paused:
                 self._control()
                 if self._stop:
+                    self.samples_seen, self.train_seconds = self.samples_seen + pos, self.train_seconds + seconds
                     return "stopped", f"stopped at step {self.step_count}", None
             cfg = self.config
             t0 = time.perf_counter()
@@ -233,6 +234,7 @@ class Trainer(Controls):
                 pen = penalty.item()
             value = total.item()
             if not math.isfinite(value):
+                self.samples_seen, self.train_seconds = self.samples_seen + pos, self.train_seconds + seconds
                 return self._nan_stop(value, good)
             with torch.no_grad():
                 torch._foreach_copy_(good, pdata)

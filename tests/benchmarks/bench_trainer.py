@@ -90,7 +90,7 @@ class AppLike(Callback):
         self.buffer.append(name)
 
 
-def measure(title, model, splits, config, loss_fn, target=lambda y: y):
+def measure(title, model, splits, config, loss_fn, target=lambda y: y, rounds=ROUNDS):
     x, y = splits.train.all()
     vx, vy = splits.val.all()
     y_loss, vy_loss = target(y), target(vy)
@@ -103,7 +103,7 @@ def measure(title, model, splits, config, loss_fn, target=lambda y: y):
     def keep(key, seconds):
         wall[key], cpu[key] = min(wall[key], seconds[0]), min(cpu[key], seconds[1])
 
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         keep("plain", plain_loop(copy.deepcopy(model), x, y_loss, loss_fn, config.lr, config.batch_size, epochs,
                                  config.seed, momentum=momentum))
         keep("plain + val", plain_loop(copy.deepcopy(model), x, y_loss, loss_fn, config.lr, config.batch_size, epochs,
@@ -114,7 +114,7 @@ def measure(title, model, splits, config, loss_fn, target=lambda y: y):
             trainer.fit()
             keep(key, (time.perf_counter() - start, time.thread_time() - thread))
     rate = {k: n * epochs / v for k, v in wall.items()}
-    print(f"\n{title}: {n} training examples, batch {config.batch_size}, {epochs} epochs, best of {ROUNDS}, "
+    print(f"\n{title}: {n} training examples, batch {config.batch_size}, {epochs} epochs, best of {rounds}, "
           f"{torch.get_num_threads()} torch threads")
     for key, value in rate.items():
         print(f"  {key:<20} {value:>10,.0f} samples/s  {epochs / wall[key]:>8.1f} epochs/s"
@@ -158,7 +158,7 @@ def test_small_mlp_on_2d_points():
     model = build_module(load_project("tfp_mlp").graph, seed=0)
     config = TrainConfig(optimizer="sgd", lr=0.03, epochs=5, batch_size=32)
     measure("small MLP (tfp_mlp preset, 2-8-8-1) on spiral", model, splits, config, _bce,
-            target=lambda y: y.float().unsqueeze(1))
+            target=lambda y: y.float().unsqueeze(1), rounds=11)
 
 
 @pytest.mark.timeout(1800)
@@ -173,4 +173,4 @@ def test_tensorflow_playground_case():
     model = fx.symbolic_trace(nn.Sequential(*layers, nn.Linear(8, 1)))  # the same kind of module nn.build makes
     config = TrainConfig(optimizer="sgd", lr=0.03, epochs=20, batch_size=10)
     measure("TensorFlow Playground case: spiral, 250 points, 2-8-8-8-8-8-8-1 tanh, batch 10, SGD 0.03",
-            model, splits, config, _bce, target=lambda y: y.float().unsqueeze(1))
+            model, splits, config, _bce, target=lambda y: y.float().unsqueeze(1), rounds=15)
