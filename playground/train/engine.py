@@ -106,6 +106,10 @@ class Trainer(Controls):
         self._base_lr = cfg.lr
         spec = get_schedule(cfg.schedule)
         self._schedule = None if cfg.schedule == "constant" else (spec.factor, dict(cfg.schedule_params))
+        groups = self.optimizer.param_groups
+        self._plain_sgd = (type(self.optimizer) is torch.optim.SGD and len(groups) == 1 and not groups[0]["momentum"]
+                           and not groups[0]["weight_decay"] and not groups[0]["maximize"]
+                           and not self.optimizer._optimizer_step_pre_hooks and not self.optimizer._optimizer_step_post_hooks)
         self._set_lr(self.step_count)
 
     def _set_lr(self, step: int) -> float:
@@ -236,13 +240,19 @@ class Trainer(Controls):
             if not math.isfinite(value):
                 self.samples_seen, self.train_seconds = self.samples_seen + pos, self.train_seconds + seconds
                 return self._nan_stop(value, good)
-            with torch.no_grad():
-                torch._foreach_copy_(good, pdata)
+            torch._foreach_copy_(good, pdata)  # detached views: nothing for autograd to record
             total.backward()
             if cfg.grad_clip:
                 torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
             health = self._health_before(x) if self._health_pending else None
-            self.optimizer.step()
+            if self._plain_sgd:  # what torch's SGD does without momentum, minus its per-call bookkeeping
+                grads = [p.grad for p in params]
+                if None in grads:
+                    self.optimizer.step()
+                else:
+                    torch._foreach_add_(pdata, grads, alpha=-self.optimizer.param_groups[0]["lr"])
+            else:
+                self.optimizer.step()
             if cfg.max_norm:
                 self._max_norm(cfg.max_norm)
             self.step_count += 1

@@ -21,7 +21,7 @@ from playground.train.objective import Objective
 EVAL_BATCH = 1024
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def model_outputs(model: torch.nn.Module, x: torch.Tensor, batch_size: int = EVAL_BATCH) -> torch.Tensor:
     """The model's outputs for all of ``x`` in evaluation mode (dropout off); the mode is restored after."""
     was_training = model.training

@@ -231,3 +231,30 @@ def test_unavailable_device_is_refused(blob_splits):
         pytest.skip("this machine has CUDA")
     with pytest.raises(TrainingError, match="no CUDA GPU"):
         Trainer(mlp(), blob_splits, TrainConfig(device="cuda"))
+
+
+@pytest.mark.parametrize("name,torch_class,kwargs", [
+    ("sgd", torch.optim.SGD, {}),
+    ("momentum", torch.optim.SGD, {"momentum": 0.9}),
+    ("adam", torch.optim.Adam, {}),
+])
+def test_trainer_matches_a_hand_written_loop_step_for_step(blob_splits, name, torch_class, kwargs):
+    lr, bs, epochs, seed = 0.05, 32, 2, 4
+    model, ref = mlp(), mlp()
+    result = Trainer(model, blob_splits, TrainConfig(optimizer=name, lr=lr, batch_size=bs, epochs=epochs, seed=seed)).fit()
+    x, y = blob_splits.train.all()
+    opt = torch_class(ref.parameters(), lr=lr, **kwargs)
+    gen = torch.Generator().manual_seed(seed)
+    losses = []
+    for _ in range(epochs):
+        perm = torch.randperm(len(x), generator=gen)
+        for i in range(0, len(x), bs):
+            idx = perm[i:i + bs]
+            opt.zero_grad()
+            loss = F.cross_entropy(ref(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    assert result.history.step_loss == pytest.approx(losses, rel=1e-5, abs=1e-7)
+    for p, q in zip(model.parameters(), ref.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
