@@ -247,7 +247,7 @@ class Trainer(Controls):
             health = self._health_before(x) if self._health_pending else None
             if self._plain_sgd:  # what torch's SGD does without momentum, minus its per-call bookkeeping
                 grads = [p.grad for p in params]
-                if None in grads:
+                if any(g is None for g in grads):  # (not `None in grads`: that compares tensors)
                     self.optimizer.step()
                 else:
                     torch._foreach_add_(pdata, grads, alpha=-self.optimizer.param_groups[0]["lr"])
