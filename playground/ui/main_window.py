@@ -31,6 +31,7 @@ from playground.ui.inspector import Inspector
 from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
 from playground.ui.summary_view import SummaryView
+from playground.ui.training.attach import TrainingUI
 
 LAYOUT_VERSION = 1
 
@@ -82,10 +83,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["problems"], self.docks["summary"])
         self.tabifyDockWidget(self.docks["summary"], self.docks["code"])
         self.docks["problems"].raise_()
+        self.training = TrainingUI(self)  # toolbar, curves and settings docks, the worker-thread bridge
         self.help = HelpMenu(self)
         self.files = FileController(self)
         self.action_map = build_actions(self)
         self._build_menus()
+        self.training.add_menu()
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             event.ignore()
             return
+        self.training.shutdown()  # stop the training thread and wait for it
         self.save_layout()
         self.files.remove_autosave()
         self.files.autosave_timer.stop()

@@ -1,0 +1,1 @@
+"""Panels that show a training run: curves (more to come: activations, filters, health)."""

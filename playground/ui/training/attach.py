@@ -1,0 +1,78 @@
+"""Puts training into the main window: one call, ``attach(window)``, so the window's own module
+needs only two lines (make it, shut it down on close).
+
+Owns ``TrainingUI``: the session, the toolbar, the Train menu, the status line, the Curves dock
+and how failures are shown (a message box plus the status bar; the app stays up and the project
+is untouched).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from playground.ui.panels.curves import CurvesPanel
+from playground.ui.training.controls import StatusLine, TrainingToolbar
+from playground.ui.training.session import TrainingSession
+
+
+class TrainingUI:
+    def __init__(self, window):
+        self.window = window
+        self.session = TrainingSession(window.doc, window)
+        self.toolbar = TrainingToolbar(self.session, window)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.status_line = StatusLine(self.session)
+        window.statusBar().addPermanentWidget(self.status_line)
+        self.curves = CurvesPanel(self.session)
+        window._add_dock("curves", "Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.tabifyDockWidget(window.docks["problems"], window.docks["curves"])
+        self.settings = None
+        try:
+            from playground.ui.training.settings_panel import SettingsPanel
+        except ImportError:  # pragma: no cover - the panel is optional while it is being written
+            SettingsPanel = None
+        if SettingsPanel is not None:
+            self.settings = SettingsPanel(self.session)
+            window._add_dock("training", "Training Settings", self.settings, Qt.DockWidgetArea.RightDockWidgetArea)
+            window.tabifyDockWidget(window.docks["dataset"], window.docks["training"])
+            window.docks["dataset"].raise_()
+        self.last_error = ""
+        self.session.failed.connect(self.show_failure)
+        self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        self.session.state_changed.connect(self._raise_curves)
+
+    def add_menu(self) -> None:
+        """A Train menu (before Help) with the toolbar's actions."""
+        bar = self.window.menuBar()
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu("&Train", self.window)
+        for action in self.toolbar.actions_by_key.values():
+            menu.addAction(action)
+        bar.insertMenu(help_action, menu) if help_action else bar.addMenu(menu)
+        self.menu = menu
+
+    def _raise_curves(self, state: str, _text: str) -> None:
+        if state in ("loading", "running"):
+            dock = self.window.docks["curves"]
+            if not dock.isVisible() or dock.visibleRegion().isEmpty():
+                dock.show()
+                dock.raise_()
+            if dock.height() < 260 and not dock.isFloating():
+                self.window.resizeDocks([dock], [max(260, self.window.height() // 3)], Qt.Orientation.Vertical)
+
+    def show_failure(self, reason: str) -> None:
+        self.last_error = reason
+        self.window.statusBar().showMessage(f"Training stopped: {reason}", 20000)
+        QMessageBox.warning(self.window, "Training stopped", reason[:1].upper() + reason[1:])
+
+    def shutdown(self) -> bool:
+        return self.session.shutdown()
+
+
+def attach(window) -> TrainingUI:
+    ui = TrainingUI(window)
+    ui.add_menu()
+    return ui

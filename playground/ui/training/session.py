@@ -1,0 +1,438 @@
+"""The bridge between the window and a training run: ``TrainingSession``.
+
+Owns the worker thread (one plain Python thread per ``fit`` call), the Trainer it drives, and the
+lock-protected buffer its callback fills with plain numbers (``_Bridge``). A QTimer in the GUI
+thread drains the buffer at most ~30 times a second and turns it into Qt signals (``batches``,
+``epoch_done``, ``run_started``, ``state_changed``, ``failed``, ``finished``, ``status``).
+Commands (play, pause, step, stop, reset, rewind, live settings) go to the Trainer's thread-safe
+controls; the GUI thread never waits for training, and training never waits for the GUI. The
+model is built in the GUI thread before a run starts and from then on only the worker touches it.
+
+It does not own widgets: the toolbar, status line, curves and settings form listen to it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground.core.errors import PlaygroundError
+
+DRAIN_MS = 33  # at most ~30 redraws a second
+JOIN_SECONDS = 15.0
+
+
+def load_splits(dataset: dict, seed: int):
+    """The project's dataset, split (runs in the worker thread)."""
+    from playground.data import load
+
+    kwargs: dict[str, Any] = {"params": dataset.get("params") or {}, "seed": seed}
+    if dataset.get("split"):
+        kwargs["split"] = tuple(dataset["split"])
+    if dataset.get("augment"):
+        kwargs["augment"] = dataset["augment"]
+    return load(dataset.get("name"), **kwargs)
+
+
+def graph_reinit(graph) -> Callable:
+    """``reinit(model, seed)`` for ``Trainer``: each layer's own reset, then the graph's init scheme."""
+    import torch
+
+    from playground.nn.init import apply_init, init_calls
+
+    calls = init_calls(graph)  # read now, in the GUI thread: the worker never reads the live graph
+
+    def reinit(model, seed: int) -> None:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            for module in model.modules():
+                if module is not model and hasattr(module, "reset_parameters"):
+                    module.reset_parameters()
+            apply_init(model, calls)
+
+    return reinit
+
+
+def describe_error(exc: BaseException) -> str:
+    """A sentence for the person: what went wrong in the training thread, and what to try."""
+    text = str(exc).strip() or exc.__class__.__name__
+    if isinstance(exc, PlaygroundError):
+        return text
+    if isinstance(exc, MemoryError) or "out of memory" in text.lower():
+        first = text.splitlines()[0]
+        return (f"out of memory while training ({first}); try a smaller batch size, a smaller network "
+                "or the CPU device")
+    return f"training stopped by an error: {exc.__class__.__name__}: {text.splitlines()[0]}"
+
+
+class _Bridge:
+    """The Trainer callback: copies numbers into a lock-protected list (training thread side)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.events: list[tuple] = []
+
+    def put(self, event: tuple) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    def take(self) -> list[tuple]:
+        with self.lock:
+            events, self.events = self.events, []
+        return events
+
+    # -- Callback hooks (duck-typed: the Trainer calls the hooks a callback overrides)
+    def on_fit_start(self, trainer) -> None:
+        if trainer.step_count == 0:
+            self.put(("start", trainer.config.seed))
+
+    def on_batch_end(self, trainer, info) -> None:
+        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch))
+
+    def on_epoch_end(self, trainer, record) -> None:
+        self.put(("epoch", record))
+
+    def on_state(self, trainer, state: str, message: str) -> None:
+        self.put(("state", state, message))
+
+    def on_fit_end(self, trainer, result) -> None:
+        self.put(("end", result))
+
+
+def _as_callback(bridge: _Bridge):
+    from playground.train import Callback
+
+    class BridgeCallback(Callback):
+        def on_fit_start(self, trainer):
+            bridge.on_fit_start(trainer)
+
+        def on_batch_end(self, trainer, info):
+            bridge.on_batch_end(trainer, info)
+
+        def on_epoch_end(self, trainer, record):
+            bridge.on_epoch_end(trainer, record)
+
+        def on_state(self, trainer, state, message):
+            bridge.on_state(trainer, state, message)
+
+        def on_fit_end(self, trainer, result):
+            bridge.on_fit_end(trainer, result)
+
+    return BridgeCallback()
+
+
+class TrainingSession(QObject):
+    run_started = Signal(int)  # a new run from fresh weights (seed); curves start over
+    batches = Signal(object)  # {"step", "loss", "lr", "epoch"}: numpy arrays of the steps since the last tick
+    epoch_done = Signal(object)  # EpochRecord
+    state_changed = Signal(str, str)  # "idle" | "loading" | "running" | "paused", message
+    message = Signal(str)  # a line for the status bar
+    failed = Signal(str)  # NaN stop, exception or out of memory: the reason
+    finished = Signal(object)  # FitResult of a fit call
+    status = Signal(dict)  # epoch, step, samples_per_s, elapsed
+
+    def __init__(self, doc, parent: QObject | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.trainer = None
+        self.thread: threading.Thread | None = None
+        self.state = "idle"
+        self._bridge = _Bridge()
+        self._lock = threading.Lock()
+        self._queued: list[Callable] = []  # commands for a trainer the worker is still setting up
+        self._cancel = False
+        self._old: list[threading.Thread] = []
+        self._splits: dict[str, Any] = {}
+        self._built_from: str | None = None  # the graph + settings the trainer was built from
+        self._counters = {"epoch": 0, "step": 0, "samples_per_s": 0.0, "elapsed": 0.0}
+        self._rate_samples, self._rate_t0 = 0, None
+        self._run_t0: float | None = None
+        self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
+        self.timer = QTimer(self)
+        self.timer.setInterval(DRAIN_MS)
+        self.timer.timeout.connect(self.drain)
+        doc.project_replaced.connect(self.discard)
+
+    # ---- settings --------------------------------------------------------------------------------
+
+    def config(self):
+        from playground.train import TrainConfig
+
+        return TrainConfig.from_dict(self.doc.project.training)
+
+    def _signature(self) -> str:
+        from playground.graph.project import graph_to_dict
+
+        cfg = self.config().to_dict()
+        fixed = {k: cfg.get(k) for k in ("loss", "loss_params", "device")}
+        return json.dumps([graph_to_dict(self.doc.graph), self.doc.project.dataset, fixed], sort_keys=True,
+                          default=str)
+
+    def apply_setting(self, **changes) -> str:
+        """Store changed settings in the project; live ones reach a running trainer at once.
+        Returns "live" or "on reset". Bad values raise PlaygroundError (nothing changes)."""
+        from playground.train.config import LIVE
+
+        new = self.config().replace(**changes)
+        self.doc.project.training = new.to_dict()
+        self.doc._unsaved = True  # settings are not graph edits: no undo step, but the file is changed
+        self.doc.dirty_changed.emit(True)
+        trainer = self.trainer
+        live = {k: getattr(new, k) for k in changes if k in LIVE}
+        if "optimizer" in live:
+            live["optimizer_params"] = new.optimizer_params
+        if "schedule" in live:
+            live["schedule_params"] = new.schedule_params
+        if trainer is not None and live:
+            self._command(lambda t: t.update_config(**live))
+        return "live" if set(changes) <= LIVE else "on reset"
+
+    # ---- commands (GUI thread) -------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    def play(self) -> None:
+        if self.busy:
+            self._command(lambda t: t.resume())
+        else:
+            self._start(lambda t: t.resume())
+
+    def pause(self) -> None:
+        if self.busy:
+            self._command(lambda t: t.pause())
+
+    def toggle(self) -> None:
+        self.pause() if self.state == "running" else self.play()
+
+    def step(self, batches: int = 1) -> None:
+        if self.busy:
+            self._command(lambda t: t.step(batches))
+        else:
+            self._start(lambda t: t.step(batches))
+
+    def stop(self) -> None:
+        if self.busy:
+            with self._lock:
+                self._cancel = self.trainer is None
+            self._command(lambda t: t.stop())
+
+    def reset(self) -> None:
+        """New initial weights (the next seed) and a fresh run; a running run goes on from them."""
+        seed = self.config().seed + 1
+        self.apply_setting(seed=seed)
+        if self.trainer is not None and self._built_from == self._signature():
+            self._command(lambda t: t.reset(seed))
+            if not self.busy:
+                self._bridge.put(("start", seed))
+        else:
+            self._drop_trainer()
+            self._bridge.put(("start", seed))
+        self.timer.start()
+        self.message.emit(f"Reset: new initial weights (seed {seed})")
+
+    def rewind(self) -> None:
+        """Back to this run's initial weights and a fresh run."""
+        if self.trainer is None:
+            return
+        self._command(lambda t: t.rewind())
+        if not self.busy:
+            self._bridge.put(("start", self.trainer.config.seed))
+        self.timer.start()
+        self.message.emit("Rewound to this run's initial weights")
+
+    def _command(self, fn: Callable) -> None:
+        with self._lock:
+            trainer = self.trainer
+            if trainer is None:
+                if self.busy:
+                    self._queued.append(fn)
+                return
+        try:
+            fn(trainer)
+        except PlaygroundError as exc:
+            self.failed.emit(str(exc))
+
+    def _drop_trainer(self) -> None:
+        if self.busy:
+            self.stop()
+            self._old.append(self.thread)
+            self.thread = None
+        self.trainer, self._built_from = None, None
+        self._bridge = _Bridge()
+        self._set_state("idle", "")
+
+    def discard(self) -> None:
+        """Another project was opened: stop the run without waiting and forget its trainer."""
+        self._drop_trainer()
+        self._bridge.put(("start", 0))
+        self.timer.start()
+
+    # ---- the worker ------------------------------------------------------------------------------
+
+    def _start(self, first: Callable) -> None:
+        if self.doc.errors():
+            self.failed.emit("the network has problems; fix them before training (see the Problems panel)")
+            return
+        signature = self._signature()
+        if self.trainer is not None and self._built_from != signature:
+            self._drop_trainer()
+        trainer, build = self.trainer, None
+        if trainer is None:
+            try:
+                build = self._build()
+            except PlaygroundError as exc:
+                self.failed.emit(str(exc))
+                return
+            self._built_from = signature
+        self._cancel = False
+        self._queued = [first]
+        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build),
+                                       name="playground-training")
+        self._set_state("loading" if trainer is None else "running", "")
+        self._run_t0 = time.perf_counter()
+        self._rate_samples, self._rate_t0 = 0, time.perf_counter()
+        self.thread.start()
+        self.timer.start()
+
+    def _build(self) -> tuple:
+        """Model, settings, dataset and reinit, made in the GUI thread from the live project."""
+        from playground.nn.build import build_module
+
+        config = self.config()
+        model = build_module(self.doc.graph, seed=config.seed)
+        return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph)
+
+    def _work(self, bridge: _Bridge, trainer, build) -> None:
+        """The training thread: set up a Trainer if needed, apply queued commands, fit."""
+        try:
+            if trainer is None:
+                from playground.train import Trainer
+
+                model, config, dataset, reinit = build
+                key = json.dumps([dataset, config.seed], sort_keys=True, default=str)
+                splits = self._splits.get(key)
+                if splits is None:
+                    splits = self._splits[key] = load_splits(dataset, config.seed)
+                if self._cancel:
+                    return
+                trainer = Trainer(model, splits, config, callbacks=[_as_callback(bridge), *self.extra_callbacks],
+                                  reinit=reinit)
+            with self._lock:
+                if bridge is not self._bridge:  # dropped while loading
+                    return
+                self.trainer = trainer
+                queued, self._queued = self._queued, []
+            for fn in queued:
+                fn(trainer)
+            trainer.fit()
+        except BaseException as exc:  # noqa: BLE001 - the window stays up and says what happened
+            bridge.put(("error", describe_error(exc), exc))
+        finally:
+            bridge.put(("done",))
+
+    # ---- the GUI side of the buffer --------------------------------------------------------------
+
+    def drain(self) -> None:
+        """Turn what the worker wrote since the last tick into signals (GUI thread)."""
+        self._old = [t for t in self._old if t.is_alive()]
+        events = self._bridge.take()
+        rows: list[tuple] = []
+        for event in events:
+            if event[0] == "b":
+                rows.append(event)
+                continue
+            self._flush(rows)
+            rows = []
+            self._handle(event)
+        self._flush(rows)
+        if self.state == "running" and self._run_t0 is not None:
+            now = time.perf_counter()
+            self._counters["elapsed"] += now - self._run_t0
+            self._run_t0 = now
+            if now - (self._rate_t0 or now) > 0.5:
+                self._counters["samples_per_s"] = self._rate_samples / (now - self._rate_t0)
+                self._rate_samples, self._rate_t0 = 0, now
+        else:
+            self._run_t0 = time.perf_counter()
+        self.status.emit(dict(self._counters))
+        if self.thread is None and not self._old:
+            self.timer.stop()
+
+    def _flush(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 5): step, loss, lr, size, epoch
+        self._counters["step"] = int(data[-1, 0])
+        self._counters["epoch"] = int(data[-1, 4])
+        self._rate_samples += int(data[:, 3].sum())
+        if self.state == "loading":
+            self._set_state("running", "")
+        self.batches.emit({"step": data[:, 0], "loss": data[:, 1], "lr": data[:, 2], "epoch": data[:, 4]})
+
+    def _handle(self, event: tuple) -> None:
+        kind = event[0]
+        if kind == "start":
+            self._counters.update(epoch=0, step=0, samples_per_s=0.0, elapsed=0.0)
+            self.run_started.emit(int(event[1]))
+        elif kind == "epoch":
+            self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the engine's own measure
+            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
+            self.epoch_done.emit(event[1])
+        elif kind == "state":
+            state, text = event[1], event[2]
+            if state in ("running", "paused"):
+                self._set_state(state, text)
+            elif text and state not in ("stopped",):
+                self.message.emit(text)
+        elif kind == "end":
+            result = event[1]
+            if result.reason == "nan":
+                self.failed.emit(result.message)
+            else:
+                self.message.emit(f"Training {result.reason}: {result.message}")
+            self.finished.emit(result)
+        elif kind == "error":
+            self.trainer, self._built_from = None, None  # its state is unknown: the next Play starts afresh
+            self.failed.emit(event[1])
+        elif kind == "done":
+            if self.thread is not None:
+                self.thread.join()  # it has already left _work
+                self.thread = None
+            self._set_state("idle", "")
+
+    def _set_state(self, state: str, text: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state, text)
+
+    # ---- shutdown --------------------------------------------------------------------------------
+
+    def shutdown(self, timeout: float = JOIN_SECONDS) -> bool:
+        """Stop training and wait for the thread (closing the window). True when it ended."""
+        self.timer.stop()
+        if self.busy:
+            self.stop()
+            self._old.append(self.thread)
+            self.thread = None
+        end = time.monotonic() + timeout
+        for thread in self._old:
+            thread.join(max(0.0, end - time.monotonic()))
+        alive = [t for t in self._old if t.is_alive()]
+        self._old = alive
+        return not alive
+
+
+def format_status(c: dict) -> str:
+    elapsed = c.get("elapsed", 0.0)
+    minutes, seconds = divmod(int(elapsed), 60)
+    rate = c.get("samples_per_s", 0.0)
+    rate_text = f"{rate:,.0f}" if math.isfinite(rate) else "-"
+    return f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  {minutes}:{seconds:02d}"
