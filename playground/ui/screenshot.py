@@ -61,6 +61,34 @@ def train_steps(project, steps: int) -> str:
     return text
 
 
+def train_in_window(app, window, steps: int, timeout: float = 300.0) -> str:
+    """Train ``steps`` batches through the window's own worker thread, with the curves streaming."""
+    session = window.training.session
+    errors: list[str] = []
+    session.failed.disconnect(window.training.show_failure)  # no modal box in a picture run
+    session.failed.connect(errors.append)
+    session.step(steps)
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not errors:
+        app.processEvents()
+        trainer = session.trainer
+        if trainer is not None and (trainer.step_count >= steps or session.state == "idle") \
+                and session.state in ("paused", "idle"):
+            break
+        time.sleep(0.005)
+    _pump(app, 0.2)
+    session.shutdown()
+    session.drain()
+    window.training.curves.refresh()
+    if errors:
+        return f"Training stopped: {errors[0]}"
+    x, y = window.training.curves.curves["loss"].series.view()
+    if not len(y):
+        return "Not trained"
+    first, last = float(y[:10].mean()), float(y[-10:].mean())
+    return f"Trained {len(y)} steps in the app: training loss {first:.3f} \u2192 {last:.3f}"
+
+
 def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 800), steps: int = 0,
            panel: str | None = None, select: str | None = None) -> Path:
     if panel is not None and panel not in PANELS:
@@ -94,7 +122,6 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
 
     app = application()
     preload.start()
-    message = train_steps(project, steps) if steps else ""
     window = MainWindow(project, restore_layout=False)
     window.resize(*size)
     window.show()
@@ -107,6 +134,7 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
             window.resizeDocks([window.docks[panel]], [int(size[1] * 0.42)], Qt.Orientation.Vertical)
     preload.wait(120)
     _pump(app, 0.3)  # let the panels waiting for the imports fill in
+    message = train_in_window(app, window, steps) if steps else ""
     window.show_network()
     if select is not None:
         window.view.ensureVisible(window.scene.nodes[project.graph.find(select).id], 60, 60)
