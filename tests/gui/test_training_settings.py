@@ -8,7 +8,11 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
 
 
 @pytest.fixture
-def panel(window):
+def panel(window, qtbot):
+    from playground.ui import preload
+
+    preload.start()
+    qtbot.waitUntil(lambda: window.training.settings is not None, timeout=60000)
     yield window.training.settings, window.training.session
     window.training.session.shutdown()
     window.doc.mark_saved()

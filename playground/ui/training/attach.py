@@ -9,7 +9,9 @@ is untouched).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from playground.ui import preload
 
 from playground.ui.panels.curves import CurvesPanel
 from playground.ui.training.controls import StatusLine, TrainingToolbar
@@ -27,20 +29,28 @@ class TrainingUI:
         self.curves = CurvesPanel(self.session)
         window._add_dock("curves", "Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea)
         window.tabifyDockWidget(window.docks["problems"], window.docks["curves"])
-        self.settings = None
-        try:
-            from playground.ui.training.settings_panel import SettingsPanel
-        except ImportError:  # pragma: no cover - the panel is optional while it is being written
-            SettingsPanel = None
-        if SettingsPanel is not None:
-            self.settings = SettingsPanel(self.session)
-            window._add_dock("training", "Training Settings", self.settings, Qt.DockWidgetArea.RightDockWidgetArea)
-            window.tabifyDockWidget(window.docks["dataset"], window.docks["training"])
-            window.docks["dataset"].raise_()
+        self.settings = None  # built once the background imports are done (it reads torch's registries)
+        self.settings_box = QWidget()
+        box_layout = QVBoxLayout(self.settings_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(QLabel("Loading the training settings…"))
+        window._add_dock("training", "Training Settings", self.settings_box, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(window.docks["dataset"], window.docks["training"])
+        window.docks["dataset"].raise_()
+        preload.when_ready(self._build_settings, self.settings_box)
         self.last_error = ""
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
+
+    def _build_settings(self) -> None:
+        from playground.ui.training.settings_panel import SettingsPanel
+
+        layout = self.settings_box.layout()
+        while layout.count():
+            layout.takeAt(0).widget().deleteLater()
+        self.settings = SettingsPanel(self.session)
+        layout.addWidget(self.settings)
 
     def add_menu(self) -> None:
         """A Train menu (before Help) with the toolbar's actions."""
