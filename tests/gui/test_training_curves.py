@@ -1,0 +1,86 @@
+"""The curves panel: points from the session land in the right series, earlier runs are kept as
+overlays that can be hidden, read-out, log scale, CSV/PNG export, and a million points redraw."""
+
+from __future__ import annotations
+
+import csv
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.train import EpochRecord, SplitMetrics
+
+
+@pytest.fixture
+def curves(window):
+    return window.training.curves
+
+
+def _chunk(start, n, loss=1.0):
+    steps = np.arange(start, start + n, dtype=float)
+    return {"step": steps, "loss": np.full(n, loss), "lr": np.full(n, 0.1), "epoch": np.ones(n)}
+
+
+def _epoch(step, val_loss, acc):
+    return EpochRecord(1, step, SplitMetrics(0.5, acc), SplitMetrics(val_loss, acc - 0.1), 0.0, 0.1, 100.0, 1.0)
+
+
+def test_batches_and_epochs_fill_the_series(curves):
+    curves.start_run()
+    curves.add_batches(_chunk(1, 10, loss=2.0))
+    curves.add_epoch(_epoch(10, 1.5, 0.8))
+    assert curves.curves["loss"].series.n == 10
+    assert curves.curves["smooth"].series.view()[1][-1] == pytest.approx(2.0)
+    assert curves.curves["val_loss"].series.view()[1].tolist() == [1.5]
+    assert curves.curves["val_acc"].series.view()[1].tolist() == [pytest.approx(0.7)]
+    assert curves.curves["lr"].series.n == 10
+    text = curves.values_at(10)
+    assert "step 10" in text and "loss 2" in text and "val loss 1.5" in text
+
+
+def test_a_new_run_keeps_the_old_one_as_an_overlay_that_can_be_hidden(curves, window):
+    curves.start_run()
+    curves.add_batches(_chunk(1, 20, loss=1.0))
+    window.doc.project.training = dict(window.doc.project.training, optimizer="adam")
+    curves.start_run()
+    assert len(curves.runs) == 1 and curves.run_list.count() == 1
+    assert curves.curves["loss"].series.n == 0
+    run = curves.runs[0]
+    assert run.data["loss"][0].tolist() == list(range(1, 21))
+    assert all(item.isVisible() for item in run.items)
+    curves.set_run_visible(0, False)
+    assert not any(item.isVisible() for item in run.items)
+    assert curves.run_list.item(0).checkState() == Qt.CheckState.Unchecked
+
+
+def test_log_scale_and_exports(curves, tmp_path):
+    curves.start_run()
+    curves.add_batches(_chunk(1, 5, loss=0.5))
+    curves.start_run()
+    curves.add_batches(_chunk(1, 3, loss=0.25))
+    curves.set_log(True)
+    assert curves.log_box.isChecked() and curves.loss_plot.ctrl.logYCheck.isChecked()
+    path = curves.export_csv(tmp_path / "c.csv")
+    rows = list(csv.DictReader(open(path)))
+    assert {r["run"] for r in rows} == {curves.runs[0].label, "current"}
+    current = [float(r["value"]) for r in rows if r["run"] == "current" and r["series"] == "loss"]
+    assert current == [0.25] * 3
+    png = curves.export_png(tmp_path / "c.png")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_million_points_redraw_at_interactive_speed(curves, qtbot):
+    curves.start_run()
+    n = 1_000_000
+    curves.add_batches({"step": np.arange(1, n + 1, dtype=float), "loss": np.random.rand(n) + 0.1,
+                        "lr": np.full(n, 0.1), "epoch": np.ones(n)})
+    curves.graphics.repaint()
+    start = time.perf_counter()
+    for i in range(5):
+        curves.add_batches(_chunk(n + 1 + i, 1))
+        curves.graphics.repaint()
+    per_frame = (time.perf_counter() - start) / 5
+    print(f"redraw with 1e6 points: {per_frame * 1000:.1f} ms")
+    assert curves.curves["loss"].series.n == n + 5
