@@ -149,7 +149,7 @@ def test_lenet5_on_28x28_images():
     splits = load("shapes", params={"n_images": 2000})
     model = build_module(load_project("lenet5").graph, seed=0)
     config = TrainConfig(optimizer="momentum", lr=0.05, epochs=3, batch_size=32)
-    measure("LeNet-5 on shapes (28x28)", model, splits, config, F.cross_entropy)
+    measure("LeNet-5 on shapes (28x28)", model, splits, config, F.cross_entropy, rounds=11)
 
 
 @pytest.mark.timeout(1800)
