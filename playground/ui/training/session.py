@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.errors import PlaygroundError
 
-DRAIN_MS = 33  # at most ~30 redraws a second
+DRAIN_MS = 100  # at most 10 redraws a second: on a 2-core machine 30 cost the training thread ~35 % (benchmark)
 JOIN_SECONDS = 15.0
 
 
