@@ -8,13 +8,13 @@ splitting). It does not own the registry table itself (``registry.py``), splitti
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 import torch
 
 from playground.core.errors import DataError
+from playground.core.values import OutOfRange, WrongType, coerce_like
 
 TASKS = ("classification", "regression", "segmentation")
 
@@ -114,10 +114,6 @@ def _check(key: str, value: Any, p: Param, choices: tuple[str, ...] | None, wher
     bad = DataError(
         f"parameter '{key}' must be a {kind.__name__}, got {value!r}", where=where, fix=p.doc
     )
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise bad
-        return value
     if kind is str:
         if not isinstance(value, str):
             raise bad
@@ -126,21 +122,14 @@ def _check(key: str, value: Any, p: Param, choices: tuple[str, ...] | None, wher
                 f"parameter '{key}' is {value!r}", where=where, fix=f"choose one of: {', '.join(choices)}"
             )
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad
-    if kind is int:
-        if isinstance(value, float) and not value.is_integer():
-            raise bad
-        value = int(value)
-    else:
-        value = float(value)
-        if not math.isfinite(value):
-            raise bad
-    if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
+    try:
+        return coerce_like(value, p.default, p.min, p.max)
+    except OutOfRange as exc:
         raise DataError(
-            f"parameter '{key}' is {value}, outside {p.min} .. {p.max}", where=where, fix=p.doc
-        )
-    return value
+            f"parameter '{key}' is {exc.value}, outside {p.min} .. {p.max}", where=where, fix=p.doc
+        ) from None
+    except WrongType:
+        raise bad from None
 
 
 def info_from(spec: DatasetSpec, raw: RawData) -> DatasetInfo:

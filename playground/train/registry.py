@@ -8,10 +8,10 @@ own the tables themselves (``optimizers.py``, ``losses.py``, ``schedules.py``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, NamedTuple, TypeVar
 
+from playground.core.values import OutOfRange, WrongType, coerce_like
 from playground.core.errors import TrainingError
 
 
@@ -48,25 +48,13 @@ class Choice:
 
 def check_value(label: str, value: Any, s: Setting, where: str) -> Any:
     """``value`` converted to the setting's type and checked against its range."""
-    kind = type(s.default)
-    bad = TrainingError(f"'{label}' must be a {kind.__name__}, got {value!r}", where=where, fix=s.doc)
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise bad
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad
-    if kind is int:
-        if isinstance(value, float) and not value.is_integer():
-            raise bad
-        value = int(value)
-    else:
-        value = float(value)
-        if not math.isfinite(value):
-            raise bad
-    if (s.min is not None and value < s.min) or (s.max is not None and value > s.max):
-        raise TrainingError(f"'{label}' is {value}, outside {s.min} .. {s.max}", where=where, fix=s.doc)
-    return value
+    try:
+        return coerce_like(value, s.default, s.min, s.max)
+    except OutOfRange as exc:
+        raise TrainingError(f"'{label}' is {exc.value}, outside {s.min} .. {s.max}", where=where, fix=s.doc) from None
+    except WrongType:
+        raise TrainingError(f"'{label}' must be a {type(s.default).__name__}, got {value!r}", where=where,
+                            fix=s.doc) from None
 
 
 C = TypeVar("C", bound=Choice)
