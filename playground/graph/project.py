@@ -153,8 +153,18 @@ def project_from_dict(data: Any, source: str = "project") -> Project:
     name = data.get("name", "Untitled")
     return Project(graph_from_dict(data.get("graph", {}), "graph"), name=str(name),
                    description=str(data.get("description", "")),
-                   dataset={"name": dataset.get("name", "spiral"), "params": dict(dataset.get("params", {}))},
+                   dataset=_dataset(dataset),
                    training=dict(training))
+
+
+def _dataset(data: dict) -> dict:
+    """The dataset settings kept from a file: name, params, and split ratios / augmentation when given."""
+    out = {"name": data.get("name", "spiral"), "params": dict(data.get("params") or {})}
+    if isinstance(data.get("split"), (list, tuple)):
+        out["split"] = list(data["split"])
+    if isinstance(data.get("augment"), dict):
+        out["augment"] = dict(data["augment"])
+    return out
 
 
 def load_project(path_or_preset: str | Path) -> Project:

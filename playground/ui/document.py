@@ -36,6 +36,7 @@ class Document(QObject):
     project_replaced = Signal()
     dirty_changed = Signal(bool)
     refused = Signal(str)  # an edit the graph refused: its message
+    dataset_changed = Signal()  # the project's dataset settings (name, params, split, augment) changed
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -84,6 +85,20 @@ class Document(QObject):
     @property
     def dirty(self) -> bool:
         return self._unsaved or not self.undo_stack.isClean()
+
+    def mark_dirty(self) -> None:
+        """The project changed outside the graph (training or dataset settings): no undo step, but
+        the file on disk is out of date."""
+        self._unsaved = True
+        self.dirty_changed.emit(True)
+
+    def set_dataset(self, dataset: dict) -> None:
+        """Store new dataset settings in the project (a plain dict: name, params, split, augment)."""
+        if dict(dataset) == dict(self._project.dataset or {}):
+            return
+        self._project.dataset = dict(dataset)
+        self.mark_dirty()
+        self.dataset_changed.emit()
 
     def mark_saved(self) -> None:
         self._unsaved = False

@@ -181,8 +181,7 @@ class TrainingSession(QObject):
 
         new = self.config().replace(**changes)
         self.doc.project.training = new.to_dict()
-        self.doc._unsaved = True  # settings are not graph edits: no undo step, but the file is changed
-        self.doc.dirty_changed.emit(True)
+        self.doc.mark_dirty()  # settings are not graph edits: no undo step, but the file is changed
         trainer = self.trainer
         live = {k: getattr(new, k) for k in changes if k in LIVE}
         if "optimizer" in live:
