@@ -100,6 +100,14 @@ class Controls:
             raise TrainingError(f"unknown probe '{kind}'", where="probe", fix=f"use one of: {', '.join(PROBES)}")
         self._submit(("probe", kind, args))
 
+    def call(self, fn) -> None:
+        """Run ``fn(trainer)`` between two batches, in the training thread (now, in the caller's
+        thread, while no run is going). For looking at the model without racing the optimizer: ``fn``
+        must copy what it needs (numpy arrays) and must not keep references to live tensors."""
+        if not callable(fn):
+            raise TrainingError("call needs a function of the trainer", where="call")
+        self._submit(("call", fn))
+
     # ------------------------------------------------------------------ plumbing
     def _submit(self, command: tuple) -> None:
         with self._lock:
@@ -150,6 +158,8 @@ class Controls:
             self._apply_changes(command[1])
         elif kind == "probe":
             self._run_probe(command[1], command[2], live)
+        elif kind == "call":
+            command[1](self)
         elif kind in ("reset", "rewind"):
             self._start_over(kind, command[1] if kind == "reset" else None)
             if live:

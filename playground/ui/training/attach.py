@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 from playground.ui import preload
 
 from playground.ui.panels.curves import CurvesPanel
+from playground.ui.panels.input_choice import InputChoice
+from playground.ui.panels.probe_panel import PanelContext
+from playground.ui.panels.registry import PANELS, PanelHost
 from playground.ui.training.controls import StatusLine, TrainingToolbar
 from playground.ui.training.session import TrainingSession
 
@@ -29,6 +32,16 @@ class TrainingUI:
         self.curves = CurvesPanel(self.session)
         window._add_dock("curves", "Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea)
         window.tabifyDockWidget(window.docks["problems"], window.docks["curves"])
+        self.choice = InputChoice(window)
+        self.context = PanelContext(window.doc, self.session, self.choice)
+        self.hosts: dict[str, PanelHost] = {}
+        previous = "curves"
+        for entry in PANELS:  # inside-the-network panels, tabbed beside the curves; built when first shown
+            host = self.hosts[entry.key] = PanelHost(entry, self.context)
+            window._add_dock(entry.key, entry.title, host, Qt.DockWidgetArea.BottomDockWidgetArea)
+            window.docks[entry.key].setToolTip(entry.tip)
+            window.tabifyDockWidget(window.docks[previous], window.docks[entry.key])
+            previous = entry.key
         self.settings = None  # built once the background imports are done (it reads torch's registries)
         self.settings_box = QWidget()
         box_layout = QVBoxLayout(self.settings_box)
@@ -52,6 +65,15 @@ class TrainingUI:
         self.settings = SettingsPanel(self.session)
         layout.addWidget(self.settings)
 
+    def show_panel(self, key: str):
+        """Show and raise panel ``key`` (a PANELS key or "curves"); returns the built panel."""
+        dock = self.window.docks[key]
+        dock.show()
+        dock.raise_()
+        if dock.height() < 300 and not dock.isFloating():
+            self.window.resizeDocks([dock], [max(300, self.window.height() * 2 // 5)], Qt.Orientation.Vertical)
+        return self.hosts[key].panel() if key in self.hosts else self.curves
+
     def add_menu(self) -> None:
         """A Train menu (before Help) with the toolbar's actions."""
         bar = self.window.menuBar()
@@ -61,6 +83,14 @@ class TrainingUI:
         menu = QMenu("&Train", self.window)
         for action in self.toolbar.actions_by_key.values():
             menu.addAction(action)
+        menu.addSeparator()
+        inside = menu.addMenu("&Look Inside")
+        for entry in PANELS:
+            action = inside.addAction(entry.title)
+            action.setShortcut(entry.shortcut)
+            action.setStatusTip(entry.tip)
+            action.triggered.connect(lambda _c=False, key=entry.key: self.show_panel(key))
+        self.inside_menu = inside
         bar.insertMenu(help_action, menu) if help_action else bar.addMenu(menu)
         self.menu = menu
 

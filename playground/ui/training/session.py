@@ -71,6 +71,14 @@ def describe_error(exc: BaseException) -> str:
     return f"training stopped by an error: {exc.__class__.__name__}: {text.splitlines()[0]}"
 
 
+def attempt(fn: Callable, trainer) -> Any:
+    """``fn(trainer)``, or the exception it raised (a panel's job must not end the training thread)."""
+    try:
+        return fn(trainer)
+    except Exception as exc:  # noqa: BLE001 - handed to the panel that asked, which says what happened
+        return exc
+
+
 class _Bridge:
     """The Trainer callback: copies numbers into a lock-protected list (training thread side)."""
 
@@ -104,6 +112,9 @@ class _Bridge:
     def on_fit_end(self, trainer, result) -> None:
         self.put(("end", result))
 
+    def on_probe(self, trainer, kind: str, result) -> None:
+        self.put(("probe", kind, result))
+
 
 def _as_callback(bridge: _Bridge):
     from playground.train import Callback
@@ -124,6 +135,9 @@ def _as_callback(bridge: _Bridge):
         def on_fit_end(self, trainer, result):
             bridge.on_fit_end(trainer, result)
 
+        def on_probe(self, trainer, kind, result):
+            bridge.on_probe(trainer, kind, result)
+
     return BridgeCallback()
 
 
@@ -135,6 +149,8 @@ class TrainingSession(QObject):
     message = Signal(str)  # a line for the status bar
     failed = Signal(str)  # NaN stop, exception or out of memory: the reason
     finished = Signal(object)  # FitResult of a fit call
+    job_done = Signal(str, object)  # owner, the return value of a submitted job or the exception it raised
+    probed = Signal(str, object)  # a probe the trainer ran on request (e.g. "health" around a step)
     status = Signal(dict)  # epoch, step, samples_per_s, elapsed
 
     def __init__(self, doc, parent: QObject | None = None):
@@ -153,6 +169,10 @@ class TrainingSession(QObject):
         self._counters = {"epoch": 0, "step": 0, "samples_per_s": 0.0, "elapsed": 0.0}
         self._rate_samples, self._rate_t0 = 0, None
         self._run_t0: float | None = None
+        self._jobs: list[tuple] = []  # (owner, fn) for the worker while no run is going
+        self._want_fit = False
+        self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
+        self._built_graph: dict | None = None
         self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
@@ -171,8 +191,10 @@ class TrainingSession(QObject):
 
         cfg = self.config().to_dict()
         fixed = {k: cfg.get(k) for k in ("loss", "loss_params", "device")}
-        return json.dumps([graph_to_dict(self.doc.graph), self.doc.project.dataset, fixed], sort_keys=True,
-                          default=str)
+        graph = graph_to_dict(self.doc.graph)
+        for node in graph["nodes"]:
+            node.pop("pos", None)  # moving a box on the canvas changes nothing the trainer sees
+        return json.dumps([graph, self.doc.project.dataset, fixed], sort_keys=True, default=str)
 
     def apply_setting(self, **changes) -> str:
         """Store changed settings in the project; live ones reach a running trainer at once.
@@ -198,11 +220,16 @@ class TrainingSession(QObject):
     def busy(self) -> bool:
         return self.thread is not None
 
+    def _alive(self) -> bool:
+        """A worker that will still read the queues (one that decided to exit does not)."""
+        return self.thread is not None and not getattr(self.thread, "exiting", False)
+
+    def _training(self) -> bool:
+        trainer = self.trainer
+        return trainer is not None and trainer.running
+
     def play(self) -> None:
-        if self.busy:
-            self._command(lambda t: t.resume())
-        else:
-            self._start(lambda t: t.resume())
+        self._fit_command(lambda t: t.resume())
 
     def pause(self) -> None:
         if self.busy:
@@ -212,15 +239,13 @@ class TrainingSession(QObject):
         self.pause() if self.state == "running" else self.play()
 
     def step(self, batches: int = 1) -> None:
-        if self.busy:
-            self._command(lambda t: t.step(batches))
-        else:
-            self._start(lambda t: t.step(batches))
+        self._fit_command(lambda t: t.step(batches))
 
     def stop(self) -> None:
         if self.busy:
             with self._lock:
                 self._cancel = self.trainer is None
+                self._want_fit = False
             self._command(lambda t: t.stop())
 
     def reset(self) -> None:
@@ -229,7 +254,7 @@ class TrainingSession(QObject):
         self.apply_setting(seed=seed)
         if self.trainer is not None and self._built_from == self._signature():
             self._command(lambda t: t.reset(seed))
-            if not self.busy:
+            if not self._training():
                 self._bridge.put(("start", seed))
         else:
             self._drop_trainer()
@@ -242,17 +267,48 @@ class TrainingSession(QObject):
         if self.trainer is None:
             return
         self._command(lambda t: t.rewind())
-        if not self.busy:
+        if not self._training():
             self._bridge.put(("start", self.trainer.config.seed))
         self.timer.start()
         self.message.emit("Rewound to this run's initial weights")
 
+    def submit(self, owner: str, fn: Callable) -> None:
+        """Run ``fn(trainer)`` in the training thread and send its return value (or the exception it
+        raised) back as ``job_done(owner, result)``. While a run is going it runs between two
+        batches; otherwise a worker starts for it, building the model from the project first when
+        there is none yet. This is how panels look inside the model without racing the optimizer."""
+        job = (owner, fn)
+        with self._lock:
+            if self._alive() and not self._training():
+                self._jobs.append(job)
+                return
+        if self._training():
+            bridge = self._bridge
+            self._command(lambda t: t.call(lambda tr: bridge.put(("job", owner, attempt(fn, tr)))))
+            return
+        self._start(None, fit=False, job=job)
+
+    def _fit_command(self, fn: Callable) -> None:
+        """Play or Step: a command that needs the training loop."""
+        if self.trainer is not None and self._built_from != self._signature():
+            self._drop_trainer()  # the network or data changed since it was built: the next run uses the new one
+        with self._lock:
+            if self._alive() and not self._training():
+                self._queued.append(fn)
+                self._want_fit = True
+                return
+        if self._alive():
+            self._command(fn)
+        else:
+            self._start(fn)
+
     def _command(self, fn: Callable) -> None:
         with self._lock:
             trainer = self.trainer
+            if (trainer is None or not trainer.running) and self._alive():
+                self._queued.append(fn)  # the worker applies it before it trains or exits
+                return
             if trainer is None:
-                if self.busy:
-                    self._queued.append(fn)
                 return
         try:
             fn(trainer)
@@ -264,6 +320,9 @@ class TrainingSession(QObject):
             self.stop()
             self._old.append(self.thread)
             self.thread = None
+        with self._lock:
+            self._queued, self._jobs, self._want_fit = [], [], False
+        self._previous = (self.trainer, self._old[-1] if self._old else None, self._built_graph)
         self.trainer, self._built_from = None, None
         self._bridge = _Bridge()
         self._set_state("idle", "")
@@ -271,51 +330,90 @@ class TrainingSession(QObject):
     def discard(self) -> None:
         """Another project was opened: stop the run without waiting and forget its trainer."""
         self._drop_trainer()
+        self._previous = (None, None, None)
         self._bridge.put(("start", 0))
         self.timer.start()
 
     # ---- the worker ------------------------------------------------------------------------------
 
-    def _start(self, first: Callable) -> None:
+    def _start(self, first: Callable | None, fit: bool = True, job: tuple | None = None) -> None:
+        problem = ""
         if self.doc.errors():
-            self.failed.emit("the network has problems; fix them before training (see the Problems panel)")
-            return
+            problem = "the network has problems; fix them before training (see the Problems panel)"
         signature = self._signature()
-        if self.trainer is not None and self._built_from != signature:
+        if not problem and self.trainer is not None and self._built_from != signature:
             self._drop_trainer()
         trainer, build = self.trainer, None
-        if trainer is None:
+        if not problem and trainer is None:
             try:
                 build = self._build()
             except PlaygroundError as exc:
-                self.failed.emit(str(exc))
-                return
-            self._built_from = signature
+                problem = str(exc)
+            else:
+                self._built_from = signature
+        if problem:
+            if job is not None:
+                self._bridge.put(("job", job[0], PlaygroundError(problem)))
+                self.timer.start()
+            if fit:
+                self.failed.emit(problem)
+            return
+        if self.thread is not None:  # one that is on its way out
+            self._old.append(self.thread)
         self._cancel = False
-        self._queued = [first]
+        with self._lock:
+            self._queued = [first] if first is not None else []
+            self._jobs = [job] if job is not None else []
+            self._want_fit = fit
         self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build),
                                        name="playground-training")
-        self._set_state("loading" if trainer is None else "running", "")
-        self._run_t0 = time.perf_counter()
-        self._rate_samples, self._rate_t0 = 0, time.perf_counter()
+        if fit:
+            self._set_state("loading" if trainer is None else "running", "")
+            self._run_t0 = time.perf_counter()
+            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
         self.thread.start()
         self.timer.start()
 
     def _build(self) -> tuple:
-        """Model, settings, dataset and reinit, made in the GUI thread from the live project."""
+        """Model, settings, dataset and reinit, made in the GUI thread from the live project; and,
+        when trained weights exist, which layers keep them (asked through ``ask_keep_weights``)."""
+        from playground.graph.project import graph_to_dict
         from playground.nn.build import build_module
+        from playground.nn.transfer import unchanged_layers
 
         config = self.config()
         model = build_module(self.doc.graph, seed=config.seed)
-        return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph)
+        keep: tuple = ()
+        old_trainer, old_thread, old_graph = self._previous
+        self._previous = (None, None, None)
+        if old_trainer is not None and old_trainer.step_count > 0 and old_graph is not None:
+            names = unchanged_layers(old_graph, graph_to_dict(self.doc.graph), old_trainer.model, model)
+            if names and self.ask_keep_weights(names):
+                keep = (old_trainer, old_thread, names)
+        self._built_graph = graph_to_dict(self.doc.graph)
+        return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph), keep
+
+    def ask_keep_weights(self, names: list[str]) -> bool:
+        """Whether the new network keeps the trained weights of these unchanged layers (the window
+        replaces this with a question; headless the answer is yes)."""
+        return True
 
     def _work(self, bridge: _Bridge, trainer, build) -> None:
-        """The training thread: set up a Trainer if needed, apply queued commands, fit."""
+        """The training thread: set up a Trainer if needed, then apply queued commands, run jobs and
+        fit until nothing is left to do."""
+        me = threading.current_thread()
         try:
             if trainer is None:
                 from playground.train import Trainer
 
-                model, config, dataset, reinit = build
+                model, config, dataset, reinit, keep = build
+                if keep:
+                    from playground.nn.transfer import copy_weights
+
+                    old_trainer, old_thread, names = keep
+                    if old_thread is not None:
+                        old_thread.join()  # it was told to stop; only then are its weights still
+                    copy_weights(old_trainer.model, model, names)
                 key = json.dumps([dataset, config.seed], sort_keys=True, default=str)
                 splits = self._splits.get(key)
                 if splits is None:
@@ -328,14 +426,28 @@ class TrainingSession(QObject):
                 if bridge is not self._bridge:  # dropped while loading
                     return
                 self.trainer = trainer
-                queued, self._queued = self._queued, []
-            for fn in queued:
-                fn(trainer)
-            trainer.fit()
+            while True:
+                with self._lock:
+                    if bridge is not self._bridge:
+                        return
+                    queued, self._queued = self._queued, []
+                    jobs, self._jobs = self._jobs, []
+                    fit, self._want_fit = self._want_fit, False
+                    if not (queued or jobs or fit):
+                        me.exiting = True
+                        return
+                for fn in queued:
+                    fn(trainer)
+                for owner, fn in jobs:
+                    bridge.put(("job", owner, attempt(fn, trainer)))
+                if fit:
+                    trainer.fit()
         except BaseException as exc:  # noqa: BLE001 - the window stays up and says what happened
             bridge.put(("error", describe_error(exc), exc))
         finally:
-            bridge.put(("done",))
+            with self._lock:
+                me.exiting = True
+            bridge.put(("done", me))
 
     # ---- the GUI side of the buffer --------------------------------------------------------------
 
@@ -401,11 +513,15 @@ class TrainingSession(QObject):
         elif kind == "error":
             self.trainer, self._built_from = None, None  # its state is unknown: the next Play starts afresh
             self.failed.emit(event[1])
+        elif kind == "job":
+            self.job_done.emit(event[1], event[2])
+        elif kind == "probe":
+            self.probed.emit(event[1], event[2])
         elif kind == "done":
-            if self.thread is not None:
+            if self.thread is event[1]:
                 self.thread.join()  # it has already left _work
                 self.thread = None
-            self._set_state("idle", "")
+                self._set_state("idle", "")
 
     def _set_state(self, state: str, text: str) -> None:
         if state != self.state:

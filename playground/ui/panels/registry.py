@@ -1,0 +1,79 @@
+"""The table of inside-the-network panels and the dock placeholder that builds one on first sight.
+
+Owns ``PANELS`` (key, dock title, where the class lives, a shortcut and a tooltip: one record per
+panel, so the window, its menus and the docs come from one table) and ``PanelHost``: the dock's
+widget, which imports and builds the real panel the first time it is shown (a closed panel costs
+neither start-up time nor training time). A panel that fails to build says why in its dock; the
+rest of the window carries on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from playground.ui.panels.probe_panel import PanelContext
+
+
+@dataclass(frozen=True)
+class PanelEntry:
+    key: str
+    title: str
+    module: str
+    cls: str
+    shortcut: str
+    tip: str
+
+
+PANELS = (
+    PanelEntry("activations", "Activations", "playground.ui.panels.activations", "ActivationsPanel", "Alt+1",
+               "Every layer's output for one input: feature maps, heat strips and class probabilities"),
+    PanelEntry("filters", "Filters & Weights", "playground.ui.panels.filters", "FiltersPanel", "Alt+2",
+               "Learned kernels, classic edge filters beside them, weight and activation histograms"),
+    PanelEntry("receptive_field", "Receptive Field", "playground.ui.panels.receptive_field",
+               "ReceptiveFieldPanel", "Alt+3",
+               "Click a unit: the input pixels it can see (box) and the ones that actually move it (heat map)"),
+    PanelEntry("boundary", "Decision Boundary", "playground.ui.panels.boundary", "BoundaryPanel", "Alt+4",
+               "The network's answer over the whole plane for 2-D inputs, and each hidden unit's"),
+    PanelEntry("health", "Training Health", "playground.ui.panels.health", "HealthPanel", "Alt+5",
+               "Gradient norms, update/weight ratios, dead and saturated units, and sanity checks"),
+    PanelEntry("evaluation", "Evaluation", "playground.ui.panels.evaluation", "EvaluationPanel", "Alt+6",
+               "Confusion matrix, precision/recall/F1, ROC curves, misclassified examples and saliency"),
+)
+
+
+class PanelHost(QWidget):
+    """Builds ``entry``'s panel on first show (or on ``panel()``)."""
+
+    def __init__(self, entry: PanelEntry, context: PanelContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.entry = entry
+        self.context = context
+        self._panel: QWidget | None = None
+        self._failed = ""
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel(f"{entry.title}: {entry.tip}.")
+        self.placeholder.setWordWrap(True)
+        self.layout_.addWidget(self.placeholder)
+
+    def panel(self) -> QWidget | None:
+        """The real panel, built now if it was not yet (None when it cannot be built)."""
+        if self._panel is None and not self._failed:
+            try:
+                cls = getattr(importlib.import_module(self.entry.module), self.entry.cls)
+                panel = cls(self.context)
+            except Exception as exc:  # noqa: BLE001 - one broken panel must not take the window down
+                self._failed = f"The {self.entry.title} panel could not be opened: {exc.__class__.__name__}: {exc}"
+                self.placeholder.setText(self._failed)
+                return None
+            self.placeholder.hide()
+            self.layout_.addWidget(panel)
+            self._panel = panel
+        return self._panel
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.panel()
