@@ -32,7 +32,9 @@ class InputChoice(QObject):
         self.changed.emit()
 
     def set_custom(self, x: np.ndarray, label: str = "your input") -> None:
-        """An input of one sample's shape (no batch dimension) that is not in the dataset."""
+        """An input of one sample's shape (no batch dimension) that is not in the dataset, in the
+        dataset's stored units (image pixels in [0, 1], point coordinates as plotted); ``fetch``
+        normalizes it the way the dataset's own samples are."""
         self.custom, self.custom_label = np.asarray(x, dtype=np.float32).copy(), label
         self.changed.emit()
 
@@ -47,7 +49,8 @@ class InputChoice(QObject):
         import torch
 
         if self.custom is not None:
-            x = torch.as_tensor(self.custom, dtype=torch.float32, device=trainer.device)
-            return x.reshape(1, *trainer.info.input_shape), None
+            x = torch.as_tensor(self.custom, dtype=torch.float32).reshape(1, *trainer.info.input_shape)
+            x = (x - trainer.splits.mean) / trainer.splits.std
+            return x.to(trainer.device), None
         feed = trainer.feeds[self.split] if len(trainer.feeds[self.split]) else trainer.train_feed
         return feed.sample([self.index % max(1, len(feed))])
