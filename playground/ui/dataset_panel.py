@@ -1,20 +1,27 @@
-"""The dataset panel: which dataset the project trains on, what it holds, and whether the
-network's input fits it.
+"""The dataset panel: choose the project's dataset and its settings, and see what it holds.
 
-The dataset's name comes from the project at once; its details (title, task, shapes, classes,
-where the files come from) come from ``playground.data`` once the background import has loaded
-it (that package imports torch). Choosing another dataset and previews belong to the training
-issue; this panel describes what the project says.
+Owns the panel's wiring: the description (title, task, sample shape, classes, source, and whether
+the network's input fits the samples), the form (``dataset_form.DatasetForm``: dataset, parameters,
+split ratios, augmentation), the Regenerate button and the preview (``dataset_preview``), which is
+computed in a background thread so that loading 60,000 images never freezes the window.
+
+The dataset's name shows at once; the form and details come once the background import has loaded
+``playground.data`` (it imports torch), so the window's first paint is not delayed. A change the
+person makes is checked here (split ratios, files on this computer, a dataset that needs a path)
+and written with ``Document.set_dataset`` only when it is good; otherwise the panel says what is
+wrong and the project stays as it was.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from playground.graph.shapes import format_shape
 from playground.ui import preload, style
 from playground.ui.document import Document
+
+DEBOUNCE_MS = 150  # spin-box arrows held down: one load for the last value, not one per step
 
 
 def network_input_shape(doc: Document):
@@ -26,46 +33,241 @@ def network_input_shape(doc: Document):
     return doc.shapes.shape(inputs[0].id)
 
 
+def training_seed(doc: Document) -> int:
+    """The seed training loads the data with (the training settings' seed; 0 when unset or bad)."""
+    seed = (doc.project.training or {}).get("seed", 0)
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0
+
+
 class DatasetPanel(QWidget):
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
         self.doc = doc
-        self.details: dict | None = None
+        self.details: dict | None = None  # the list_datasets() record of the dataset on show
+        self.table: list[dict] | None = None
+        self.form = None  # DatasetForm, built once playground.data is loaded
+        self.preview = None  # DatasetPreview, likewise
+        self.loader = None
+        self.sample_seed = 0
+        self._token = 0
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()  # why a change was not taken
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setStyleSheet(f"color:{style.ERROR.name()}")
+        self.message.hide()
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("Load the data again (after getting its files, say) and show other example "
+                                   "images. Generated points come from the training seed: Reset in the "
+                                   "training toolbar picks the next seed, and with it new points.")
+        self.regenerate.clicked.connect(self.regenerate_preview)
+        self.regenerate.setEnabled(False)
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 4, 0)
+        self.body_layout.addWidget(self.label)
+        self.body_layout.addWidget(self.message)
+        self.preview_row = QHBoxLayout()
+        title = QLabel("<b>Preview</b>")
+        self.preview_row.addWidget(title)
+        self.preview_row.addStretch(1)
+        self.preview_row.addWidget(self.regenerate)
+        self.body_layout.addLayout(self.preview_row)
+        self.body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.label)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(scroll)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._request_preview)
         doc.project_replaced.connect(self._load)
         doc.analysis_changed.connect(self.refresh)
+        doc.dataset_changed.connect(self._project_dataset_changed)
         self._load()
 
     @property
     def name(self) -> str:
+        """The dataset on show: the form's choice once there is a form, else the project's."""
+        if self.form is not None and self.form.name:
+            return self.form.name
         return str(self.doc.project.dataset.get("name", ""))
 
+    # ---- loading the table and building the form ----------------------------------------------------
+
     def _load(self) -> None:
+        """(Re)show the project's dataset: at once by name, in full once the data package is loaded."""
         self.details = None
+        self.message.hide()
+        if self.form is not None:
+            self._fill_form()
         self.refresh()
         preload.when_ready(self._fetch, self)
 
     def _fetch(self) -> None:
         try:
             from playground.data import list_datasets
-        except ImportError:
+        except ImportError as exc:
+            self.details = {"name": self.name, "description": f"(the data package cannot load: {exc})"}
+            self.refresh()
             return
         try:
-            self.details = next((d for d in list_datasets() if d["name"] == self.name), None)
+            self.table = list_datasets()
         except Exception as exc:  # a broken dataset table must not break the window
             self.details = {"name": self.name, "description": f"(cannot read the dataset table: {exc})"}
+            self.refresh()
+            return
+        if self.form is None:
+            self._build()
+        self.form.set_table(self.table)
+        self._fill_form()
+
+    def _build(self) -> None:
+        from playground.ui.dataset_form import DatasetForm
+        from playground.ui.dataset_preview import DatasetPreview, PreviewLoader
+
+        self.form = DatasetForm()
+        self.form.edited.connect(self._edited)
+        self.form.details_slot.addWidget(self.label)  # the description sits under the combo
+        self.body_layout.insertWidget(0, self.form)
+        self.preview = DatasetPreview()
+        self.body_layout.insertWidget(self.body_layout.count() - 1, self.preview)
+        self.loader = PreviewLoader(self)
+        self.loader.ready.connect(self._preview_ready)
+        self.loader.failed.connect(self._preview_failed)
+        self.regenerate.setEnabled(True)
+
+    def _fill_form(self) -> None:
+        """Put the project's dataset into the form, describe it and preview it."""
+        dataset = dict(self.doc.project.dataset or {})
+        self.form.fill(dataset)
+        self.message.hide()
+        self._show_details()
+        if self.form.name != dataset.get("name"):
+            self._show_problem(f"The project names a dataset this app does not know: '{dataset.get('name')}'. "
+                               "Choose one from the list.")
+        self._check_and_preview(dataset)
+
+    def _show_details(self) -> None:
+        self.details = next((d for d in self.table or [] if d["name"] == self.name), None)
+        if self.details is None:
+            self.details = {"name": self.name, "description": "(not in the dataset table)"}
         self.refresh()
+
+    # ---- edits ---------------------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        """A person changed the form: write it to the project if it is good, else say why not."""
+        if self.details is None or self.details.get("name") != self.form.name:
+            self._show_details()
+        dataset = self.form.value()
+        problem = self.problem(dataset)
+        if problem:
+            self._show_problem(problem + f" The project still uses {self._project_summary()}.")
+            self._token = -1  # a preview still loading is for other settings
+            self._debounce.stop()
+            self.preview.show_message("No preview until the settings above are fixed.")
+            return
+        self.message.hide()
+        if dataset == dict(self.doc.project.dataset or {}):  # back to what the project has
+            self._check_and_preview(dataset)
+        else:
+            self.doc.set_dataset(dataset)  # emits dataset_changed, which previews it
+
+    def problem(self, dataset: dict) -> str | None:
+        """Why ``dataset`` cannot be used from the app, in words a student reads; None if it can."""
+        record = self.details or {}
+        title = record.get("title", dataset.get("name"))
+        if record.get("needs_path"):
+            return (f"{title} reads a {record['needs_path']} you choose, and a project cannot name one yet: "
+                    "use it from Python (playground.data.load(..., root=PATH)).")
+        if record.get("available") is False:
+            return (f"{title} is not on this computer. Run  playground datasets  in a terminal to see "
+                    f"where to get it ({record.get('source', '')}), then press Regenerate.")
+        from playground.core.errors import DataError
+        from playground.data.splits import check_ratios
+
+        try:
+            check_ratios(dataset.get("split") or (0.7, 0.15, 0.15), "split")
+        except DataError as exc:
+            return f"Split ratios not used: {exc.message}. {exc.fix[0].upper()}{exc.fix[1:]}."
+        return None
+
+    def _project_summary(self) -> str:
+        dataset = self.doc.project.dataset or {}
+        split = dataset.get("split")
+        text = str(dataset.get("name", "none"))
+        if split:
+            text += " split " + " / ".join(f"{float(s):g}" for s in split)
+        return text
+
+    def _show_problem(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def _project_dataset_changed(self) -> None:
+        if self.form is None:
+            return
+        if self.doc.project.dataset != self.form.value():  # changed elsewhere (undo, another panel)
+            self.form.fill(dict(self.doc.project.dataset))
+            self._show_details()
+        self._check_and_preview(dict(self.doc.project.dataset))
+
+    # ---- the preview ---------------------------------------------------------------------------------
+
+    def _check_and_preview(self, dataset: dict) -> None:
+        problem = self.problem(dataset)
+        if problem:
+            self._token = -1  # any preview still loading is stale
+            self._debounce.stop()
+            self.preview.show_message(problem)
+            return
+        self.preview.show_loading()
+        self._debounce.start()
+
+    def regenerate_preview(self) -> None:
+        """Load the data again and show other example images."""
+        if self.form is None:
+            return
+        self.sample_seed += 1
+        if self.table is not None:  # files fetched since: availability may have changed
+            try:
+                from playground.data import list_datasets
+
+                self.table = list_datasets()
+                self.form.set_table(self.table)
+                self.form.fill(dict(self.doc.project.dataset))
+                self._show_details()
+            except Exception:
+                pass
+        self.message.hide()
+        self._check_and_preview(dict(self.doc.project.dataset))
+
+    def _request_preview(self) -> None:
+        self._token = self.loader.request(dict(self.doc.project.dataset), training_seed(self.doc), self.sample_seed)
+
+    def _preview_ready(self, token: int, result: dict) -> None:
+        if token == self._token:
+            self.preview.show_result(result)
+
+    def _preview_failed(self, token: int, message: str) -> None:
+        if token == self._token:
+            self.preview.show_message(f"Cannot load the data: {message}")
+
+    def loading(self) -> bool:
+        """True while a preview is on its way (tests wait on this)."""
+        return self._debounce.isActive() or (self.loader is not None and self.loader.busy())
+
+    # ---- the description -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         d = self.details
@@ -92,7 +294,7 @@ class DatasetPanel(QWidget):
             rows.append(f"<b>Classes</b> ({d.get('classes', len(d['class_names']))}): {names}")
         if d.get("source"):
             rows.append(f"<b>Source</b>: {d['source']}")
-        if d.get("available") is False:
+        if d.get("available") is False and not d.get("needs_path"):
             rows.append(f"<span style='color:{style.WARNING.name()}'>Not on this computer yet: "
                         f"see <tt>playground datasets</tt> to get it.</span>")
         self.label.setText("<br>".join(r for r in rows if r))

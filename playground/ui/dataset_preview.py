@@ -1,0 +1,308 @@
+"""The dataset panel's preview: what the data looks like and how many samples each split holds.
+
+Owns three things: ``compute`` (runs in a worker thread: loads the dataset exactly as training
+will and returns plain numpy data), ``PreviewLoader`` (one background thread at a time; a newer
+request supersedes an older one; results reach the GUI thread through a queued Qt signal) and
+``DatasetPreview`` (the widgets: a pyqtgraph scatter for 2-D points coloured by class or value,
+x against y for 1-D functions, the first two features for tables, a grid of labelled thumbnails
+for images, and a table of class counts per split). It does not decide what is loaded; the panel
+asks for it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel, QStackedWidget,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from playground.ui.dataset_form import SPLIT_NAMES
+
+#: class colours (TF Playground's orange and blue first, then a colour-blind-friendly set)
+CLASS_COLORS = ["#F59322", "#0877BD", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
+                "#BCBD22", "#17BECF"]
+VALUE_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 147, 34), (232, 234, 235), (8, 119, 189)])  # low .. high
+N_IMAGES = 16
+THUMB = 60
+
+
+def load_kwargs(dataset: dict, seed: int) -> dict:
+    """What ``playground.data.load`` gets for a project's dataset dict (as the training session)."""
+    kwargs = {"params": dataset.get("params") or {}, "seed": seed}
+    if dataset.get("split"):
+        kwargs["split"] = tuple(dataset["split"])
+    if dataset.get("augment"):
+        kwargs["augment"] = dataset["augment"]
+    return kwargs
+
+
+def compute(dataset: dict, seed: int, sample_seed: int = 0) -> dict:
+    """The preview of ``dataset`` as plain data (worker thread; raises DataError for user mistakes)."""
+    import torch
+
+    from playground.data import load, preview
+
+    splits = load(dataset.get("name"), **load_kwargs(dataset, seed))
+    info = splits.info
+    out = preview(splits, n=N_IMAGES if splits.kind == "image" else 0, seed=sample_seed)
+    out["kind"] = splits.kind
+    if splits.kind == "image":
+        images, labels = out["samples"], out["labels"]
+        if splits.train.augmentation is not None:  # show what the network gets in training
+            gen = torch.Generator().manual_seed(sample_seed)
+            x, y = splits.train.augmentation.apply(torch.from_numpy(images), torch.from_numpy(labels), gen)
+            images, labels = x.numpy(), y.numpy()
+            out["augmented"] = True
+        out["images"], out["image_labels"] = images, labels
+        return out
+    parts = list(splits.parts().values())
+    out["x"] = torch.cat([p.x.to(torch.float32) * p.scale for p in parts]).numpy()  # (N, features)
+    out["y"] = torch.cat([p.y for p in parts]).numpy()  # (N,) labels or (N, 1) targets
+    out["part"] = np.concatenate([np.full(len(p), k) for k, p in enumerate(parts)])
+    out["view"] = ("points" if tuple(info.input_shape) == (2,) else
+                   "function" if tuple(info.input_shape) == (1,) else "table")
+    return out
+
+
+class PreviewLoader(QObject):
+    """Computes previews off the GUI thread, one at a time; only the newest request's result counts."""
+
+    ready = Signal(int, object)  # (request number, preview dict)
+    failed = Signal(int, str)  # (request number, message for the person)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.latest = 0
+        self._pending: tuple | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def request(self, dataset: dict, seed: int, sample_seed: int = 0) -> int:
+        with self._lock:
+            self.latest += 1
+            self._pending = (self.latest, dict(dataset), seed, sample_seed)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="playground-dataset-preview", daemon=True)
+                self._thread.start()
+            return self.latest
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._thread is not None
+
+    def _run(self) -> None:
+        from playground.core.errors import PlaygroundError
+
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    self._thread = None
+                    return
+            token, dataset, seed, sample_seed = job
+            try:
+                result, error = compute(dataset, seed, sample_seed), None
+            except PlaygroundError as exc:
+                result, error = None, str(exc)
+            except Exception as exc:  # a bug, but the window stays up and says what happened
+                result, error = None, f"{exc.__class__.__name__}: {exc}"
+            if token != self.latest:
+                continue  # superseded while it loaded
+            try:
+                if error is None:
+                    self.ready.emit(token, result)
+                else:
+                    self.failed.emit(token, error)
+            except RuntimeError:  # the panel is gone (window closed)
+                return
+
+
+def _qimage(sample: np.ndarray, mask: np.ndarray | None = None) -> QImage:
+    """(C, H, W) in [0, 1] -> an RGB QImage; a segmentation mask (H, W) is tinted red."""
+    img = np.clip(sample, 0, 1)
+    rgb = np.repeat(img, 3, axis=0) if img.shape[0] == 1 else img[:3]  # (3, H, W)
+    rgb = (rgb.transpose(1, 2, 0) * 255).astype(np.uint8)  # (H, W, 3)
+    if mask is not None:
+        on = mask > 0
+        rgb[on] = (0.55 * rgb[on] + 0.45 * np.array([214, 39, 40])).astype(np.uint8)
+    rgb = np.ascontiguousarray(rgb)
+    h, w, _ = rgb.shape
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class DatasetPreview(QWidget):
+    """Shows one ``compute`` result; ``show_loading`` / ``show_message`` in between."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.result: dict | None = None
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color:#5A6270")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setFixedHeight(270)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.scatter = pg.ScatterPlotItem(size=5, pen=None)
+        self.plot.addItem(self.scatter)
+        self.grid_widget = QWidget()
+        self.grid = QGridLayout(self.grid_widget)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(0)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.thumbs: list[tuple[QLabel, QLabel]] = []
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.grid_widget)
+        self.stack.addWidget(QWidget())  # nothing to show
+        self.counts = QTableWidget()
+        self.counts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.counts.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.counts.verticalHeader().hide()
+        self.counts.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.counts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.stack)
+        layout.addWidget(self.counts)
+        self.show_message("")
+
+    # ---- states ------------------------------------------------------------------------------------
+
+    def show_loading(self) -> None:
+        self.status.setText("Loading the data…")
+        self.stack.setEnabled(False)
+
+    def show_message(self, text: str) -> None:
+        self.result = None
+        self.status.setText(text)
+        self.stack.setCurrentIndex(2)
+        self.stack.setEnabled(True)
+        self.counts.hide()
+
+    def show_result(self, result: dict) -> None:
+        self.result = result
+        self.stack.setEnabled(True)
+        if result["kind"] == "image":
+            self._show_images(result)
+        else:
+            self._show_points(result)
+        self._show_counts(result)
+
+    # ---- drawing -----------------------------------------------------------------------------------
+
+    def _show_points(self, r: dict) -> None:
+        x, y, view = r["x"], r["y"], r["view"]
+        regression = r["task"] == "regression"
+        plot = self.plot.getPlotItem()
+        if view == "function":  # (N, 1) inputs against (N, 1) targets
+            px, py = x[:, 0], y.reshape(len(y), -1)[:, 0]
+            brushes = pg.mkBrush(CLASS_COLORS[1])
+            plot.setLabel("bottom", "x")
+            plot.setLabel("left", "y (target)")
+            self.status.setText(f"{len(px)} points: the network learns y from x.")
+        else:
+            px, py = x[:, 0], x[:, 1]
+            if regression:
+                v = y.reshape(len(y), -1)[:, 0]
+                span = float(v.max() - v.min()) or 1.0
+                colors = VALUE_MAP.map((v - v.min()) / span, mode="qcolor")
+                brushes = [pg.mkBrush(c) for c in colors]
+                what = "coloured by the target value (orange low, blue high)"
+            else:
+                brushes = [pg.mkBrush(CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
+                what = "coloured by class"
+            first, second = ("x₁", "x₂") if view == "points" else ("feature 1", "feature 2")
+            plot.setLabel("bottom", first)
+            plot.setLabel("left", second)
+            extra = f" (the first 2 of {x.shape[1]} features)" if view == "table" else ""
+            self.status.setText(f"{len(px)} samples{extra}, {what}.")
+        self.scatter.setData(px, py, brush=brushes, size=4 if len(px) > 2000 else 5)
+        plot.setAspectLocked(view == "points")
+        plot.enableAutoRange()
+        self.stack.setCurrentWidget(self.plot)
+
+    def _show_images(self, r: dict) -> None:
+        images, labels, names = r["images"], r["image_labels"], r["class_names"]
+        segmentation = r["task"] == "segmentation"
+        while len(self.thumbs) < len(images):
+            picture, caption = QLabel(), QLabel()
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setStyleSheet("font-size: 8pt")
+            caption.setFixedWidth(THUMB + 8)
+            caption.setContentsMargins(0, 0, 0, 6)
+            k = len(self.thumbs)
+            self.grid.addWidget(picture, 2 * (k // 4), k % 4)
+            self.grid.addWidget(caption, 2 * (k // 4) + 1, k % 4)
+            self.thumbs.append((picture, caption))
+        for k, (picture, caption) in enumerate(self.thumbs):
+            visible = k < len(images)
+            picture.setVisible(visible)
+            caption.setVisible(visible)
+            if not visible:
+                continue
+            mask = labels[k] if segmentation else None
+            pixmap = QPixmap.fromImage(_qimage(images[k], mask)).scaled(
+                THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
+            picture.setPixmap(pixmap)
+            if segmentation:
+                text = f"{100 * float(np.mean(labels[k] > 0)):.0f}% shape"
+            else:
+                text = names[int(labels[k])] if int(labels[k]) < len(names) else str(int(labels[k]))
+            caption.setText(caption.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, THUMB + 6))
+            caption.setToolTip(text)
+        note = " with this augmentation (a new draw every epoch)" if r.get("augmented") else ""
+        mask_note = "; red marks the mask to predict" if segmentation else ""
+        self.status.setText(f"{len(images)} training images{note}{mask_note}.")
+        self.stack.setCurrentWidget(self.grid_widget)
+
+    def _show_counts(self, r: dict) -> None:
+        sizes = r["split_sizes"]
+        if r["task"] == "regression" or not r["class_names"]:
+            rows = [("samples", [sizes[s] for s in SPLIT_NAMES], None)]
+        else:
+            per = r["split_class_counts"]
+            rows = [(name, [per[s][name] for s in SPLIT_NAMES], CLASS_COLORS[i % len(CLASS_COLORS)]
+                     if r["kind"] != "image" else None) for i, name in enumerate(r["class_names"])]
+            unit = "pixels" if r["task"] == "segmentation" else "samples"
+            rows.append((f"all {unit}" if unit == "pixels" else "all samples",
+                         [sum(per[s].values()) if unit == "pixels" else sizes[s] for s in SPLIT_NAMES], None))
+        table = self.counts
+        table.clear()
+        table.setColumnCount(4)
+        table.setHorizontalHeaderLabels(["class" if len(rows) > 1 else "", *SPLIT_NAMES])
+        table.setRowCount(len(rows))
+        for i, (name, values, color) in enumerate(rows):
+            item = QTableWidgetItem(name)
+            if color:
+                item.setForeground(QColor(color))
+                item.setText("● " + name)
+            table.setItem(i, 0, item)
+            for j, v in enumerate(values):
+                cell = QTableWidgetItem(f"{v:,}")
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(i, j + 1, cell)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for j in range(1, 4):
+            header.setSectionResizeMode(j, QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeRowsToContents()
+        height = header.sizeHint().height() + sum(table.rowHeight(i) for i in range(len(rows))) + 2 * table.frameWidth()
+        table.setFixedHeight(height)
+        table.show()
+
+    def count_table(self) -> dict[str, dict[str, int]]:
+        """The counts the table shows: {row name: {split: count}} (for tests and screen readers)."""
+        out = {}
+        for i in range(self.counts.rowCount()):
+            name = self.counts.item(i, 0).text().removeprefix("● ")
+            out[name] = {s: int(self.counts.item(i, j + 1).text().replace(",", "")) for j, s in enumerate(SPLIT_NAMES)}
+        return out
