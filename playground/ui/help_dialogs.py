@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QMessageBox
 from playground import __version__
 from playground.ui import style
 from playground.ui.actions import ACTIONS, shortcut_text
+from playground.ui.panels.registry import PANELS
+from playground.ui.training.controls import TRAIN_ACTIONS
 
 GETTING_STARTED = f"""
 <h3>Build a network</h3>
@@ -40,10 +42,23 @@ def getting_started(parent) -> None:
     box.exec()
 
 
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(group, what, keys) for every shortcut: the action table, training, and the inside panels."""
+    rows = [("Building", spec.text.replace("&", "").rstrip("…"), shortcut_text(spec)) for spec in ACTIONS
+            if spec.shortcuts]
+    rows += [("Training", spec.text.replace("&", ""), spec.shortcut) for spec in TRAIN_ACTIONS]
+    rows += [("Look inside", f"Show {entry.title}", entry.shortcut) for entry in PANELS]
+    return rows
+
+
 def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td>{spec.text.replace('&', '').rstrip('…')}</td><td><b>{shortcut_text(spec)}</b></td></tr>"
-                   for spec in ACTIONS if spec.shortcuts)
-    return f"<table cellspacing='6'>{rows}</table>"
+    parts, group = [], None
+    for section, text, keys in shortcut_rows():
+        if section != group:
+            parts.append(f"<tr><td colspan='2'><br><b>{section}</b></td></tr>")
+            group = section
+        parts.append(f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>")
+    return f"<table cellspacing='4'>{''.join(parts)}</table>"
 
 
 def shortcuts(parent) -> None:

@@ -22,6 +22,19 @@ def test_readme_lists_every_shortcut(qtbot):
             assert shortcut.replace("Delete", "Del") in section, f"README's app section lacks {shortcut}"
 
 
+def test_readme_and_the_help_list_the_training_and_panel_shortcuts(qtbot):
+    from playground.ui.help_dialogs import shortcut_rows, shortcuts_html
+    from playground.ui.panels.registry import PANELS
+    from playground.ui.training.controls import TRAIN_ACTIONS
+
+    section, html = _section(), shortcuts_html()
+    keys = [spec.shortcut for spec in TRAIN_ACTIONS] + [entry.shortcut for entry in PANELS]
+    for key in keys:
+        assert key in section, f"README's app section lacks {key}"
+        assert f"<b>{key}</b>" in html
+    assert {group for group, _, _ in shortcut_rows()} == {"Building", "Training", "Look inside"}
+
+
 def test_readme_pictures_exist():
     pictures = re.findall(r"\]\((docs/images/[^)]+)\)", _section())
     assert pictures and all((ROOT / p).exists() for p in pictures)

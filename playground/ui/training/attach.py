@@ -52,6 +52,7 @@ class TrainingUI:
         window.docks["dataset"].raise_()
         preload.when_ready(self._build_settings, self.settings_box)
         self.last_error = ""
+        self.session.ask_keep_weights = self.ask_keep_weights
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
@@ -102,6 +103,17 @@ class TrainingUI:
                 dock.raise_()
             if dock.height() < 260 and not dock.isFloating():
                 self.window.resizeDocks([dock], [max(260, self.window.height() // 3)], Qt.Orientation.Vertical)
+
+    def ask_keep_weights(self, names: list[str]) -> bool:
+        """The network or its data changed after training: keep the unchanged layers' weights?"""
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        answer = QMessageBox.question(
+            self.window, "Keep the trained weights?",
+            f"The network or its data changed since it was trained. {len(names)} layer(s) did not change "
+            f"({shown}).\n\nKeep their trained weights? Yes: they go on from what they learned; the changed "
+            "layers start from new initial weights. No: every layer starts afresh.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_failure(self, reason: str) -> None:
         self.last_error = reason
