@@ -16,7 +16,10 @@ from pathlib import Path
 
 from playground.core.errors import PlaygroundError
 
-PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code")
+#: the window's own panels; then the training panels and the inside-the-network panels (ui.panels.registry)
+PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
+          "activations", "filters", "receptive_field", "boundary", "health", "evaluation")
+INSIDE = PANELS[8:]
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -89,6 +92,21 @@ def train_in_window(app, window, steps: int, timeout: float = 300.0) -> str:
     return f"Trained {len(y)} steps in the app: training loss {first:.3f} \u2192 {last:.3f}"
 
 
+def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
+    """Let an inside panel ask the (now idle) trainer for its picture and draw the answer."""
+    panel = window.training.show_panel(key)
+    if panel is None:
+        return
+    before = panel.results
+    panel.invalidate()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and panel.results == before:
+        app.processEvents()
+        time.sleep(0.01)
+    _pump(app, 0.3)
+    window.training.session.shutdown()
+
+
 def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 800), steps: int = 0,
            panel: str | None = None, select: str | None = None) -> Path:
     if panel is not None and panel not in PANELS:
@@ -135,6 +153,8 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
     preload.wait(120)
     _pump(app, 0.3)  # let the panels waiting for the imports fill in
     message = train_in_window(app, window, steps) if steps else ""
+    if panel in INSIDE:
+        _wait_for_panel(app, window, panel)
     window.show_network()
     if select is not None:
         window.view.ensureVisible(window.scene.nodes[project.graph.find(select).id], 60, 60)
