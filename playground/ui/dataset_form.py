@@ -292,10 +292,17 @@ class DatasetForm(QWidget):
 
     def _update_split_sum(self) -> None:
         total = sum(box.value() for box in self.split_boxes)
-        ok = abs(total - 1) <= 0.01
-        self.split_sum.setText("" if ok else f"These add up to {total:.2f}; make them add up to 1.")
-        self.split_sum.setStyleSheet("color:#D62728")
-        self.split_sum.setVisible(not ok)
+        official = self.param_widgets.get("official_test")
+        if abs(total - 1) > 0.01:
+            text, color = f"These add up to {total:.2f}; make them add up to 1.", "#D62728"
+        elif isinstance(official, QCheckBox) and official.isChecked():
+            text, color = ("The official test images are the test split; train and validation share the "
+                           "rest in the ratio of their fractions."), "#5A6270"
+        else:
+            text, color = "", "#5A6270"
+        self.split_sum.setText(text)
+        self.split_sum.setStyleSheet(f"color:{color}")
+        self.split_sum.setVisible(bool(text))
 
     def _combo_changed(self) -> None:
         if self._quiet:

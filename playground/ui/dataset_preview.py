@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel, QStackedWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.ui.dataset_form import SPLIT_NAMES
@@ -27,6 +27,7 @@ CLASS_COLORS = ["#F59322", "#0877BD", "#2CA02C", "#D62728", "#9467BD", "#8C564B"
                 "#BCBD22", "#17BECF"]
 VALUE_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 147, 34), (232, 234, 235), (8, 119, 189)])  # low .. high
 N_IMAGES = 16
+MAX_POINTS = 5000  # drawn at most (a fixed random subset): 100,000 points would hold the window ~1 s
 THUMB = 60
 
 
@@ -157,10 +158,11 @@ class DatasetPreview(QWidget):
         self.grid.setVerticalSpacing(0)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.thumbs: list[tuple[QLabel, QLabel]] = []
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.plot)
-        self.stack.addWidget(self.grid_widget)
-        self.stack.addWidget(QWidget())  # nothing to show
+        self.stack = QWidget()  # the plot or the image grid, whichever the data needs (or neither)
+        pages = QVBoxLayout(self.stack)
+        pages.setContentsMargins(0, 0, 0, 0)
+        pages.addWidget(self.plot)
+        pages.addWidget(self.grid_widget)
         self.counts = QTableWidget()
         self.counts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.counts.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -183,7 +185,7 @@ class DatasetPreview(QWidget):
     def show_message(self, text: str) -> None:
         self.result = None
         self.status.setText(text)
-        self.stack.setCurrentIndex(2)
+        self._page(None)
         self.stack.setEnabled(True)
         self.counts.hide()
 
@@ -195,6 +197,14 @@ class DatasetPreview(QWidget):
         else:
             self._show_points(result)
         self._show_counts(result)
+
+    def _page(self, page: QWidget | None) -> None:
+        self.plot.setVisible(page is self.plot)
+        self.grid_widget.setVisible(page is self.grid_widget)
+
+    def page(self) -> QWidget | None:
+        """What is on show: ``plot``, ``grid_widget`` or None."""
+        return next((w for w in (self.plot, self.grid_widget) if not w.isHidden()), None)
 
     # ---- drawing -----------------------------------------------------------------------------------
 
@@ -213,21 +223,30 @@ class DatasetPreview(QWidget):
             if regression:
                 v = y.reshape(len(y), -1)[:, 0]
                 span = float(v.max() - v.min()) or 1.0
-                colors = VALUE_MAP.map((v - v.min()) / span, mode="qcolor")
-                brushes = [pg.mkBrush(c) for c in colors]
+                levels = np.round((v - v.min()) / span * 63).astype(np.int64)  # 64 shades: 64 brushes, not N
+                table = np.array([pg.mkBrush(c) for c in VALUE_MAP.map(np.linspace(0, 1, 64), mode="qcolor")],
+                                 dtype=object)
+                brushes = list(table[levels])
                 what = "coloured by the target value (orange low, blue high)"
             else:
-                brushes = [pg.mkBrush(CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
+                table = np.array([pg.mkBrush(c) for c in CLASS_COLORS], dtype=object)
+                brushes = list(table[y.astype(np.int64) % len(CLASS_COLORS)])
                 what = "coloured by class"
             first, second = ("x₁", "x₂") if view == "points" else ("feature 1", "feature 2")
             plot.setLabel("bottom", first)
             plot.setLabel("left", second)
             extra = f" (the first 2 of {x.shape[1]} features)" if view == "table" else ""
             self.status.setText(f"{len(px)} samples{extra}, {what}.")
+        n = len(px)
+        if n > MAX_POINTS:
+            keep = np.sort(np.random.default_rng(0).choice(n, MAX_POINTS, replace=False))
+            px, py = px[keep], py[keep]
+            brushes = brushes if not isinstance(brushes, list) else [brushes[i] for i in keep]
+            self.status.setText(self.status.text() + f" {MAX_POINTS:,} of {n:,} are drawn.")
         self.scatter.setData(px, py, brush=brushes, size=4 if len(px) > 2000 else 5)
         plot.setAspectLocked(view == "points")
         plot.enableAutoRange()
-        self.stack.setCurrentWidget(self.plot)
+        self._page(self.plot)
 
     def _show_images(self, r: dict) -> None:
         images, labels, names = r["images"], r["image_labels"], r["class_names"]
@@ -262,7 +281,7 @@ class DatasetPreview(QWidget):
         note = " with this augmentation (a new draw every epoch)" if r.get("augmented") else ""
         mask_note = "; red marks the mask to predict" if segmentation else ""
         self.status.setText(f"{len(images)} training images{note}{mask_note}.")
-        self.stack.setCurrentWidget(self.grid_widget)
+        self._page(self.grid_widget)
 
     def _show_counts(self, r: dict) -> None:
         sizes = r["split_sizes"]

@@ -50,7 +50,7 @@ def test_choosing_a_dataset_writes_it_into_the_project(panel, qtbot):
     assert "Loading" in panel.preview.status.text()  # the load runs in the background
     result = wait_for_preview(qtbot, panel, "spiral")
     x, y, parts = loaded(load("spiral", seed=0))
-    assert result["view"] == "points"
+    assert result["view"] == "points" and panel.preview.page() is panel.preview.plot
     np.testing.assert_array_equal(result["x"], x)
     np.testing.assert_array_equal(result["y"], y)
     px, py = panel.preview.scatter.getData()
@@ -124,7 +124,7 @@ def test_image_datasets_show_a_labelled_grid_and_take_augmentation(make_window, 
     window = make_window("lenet5")  # shapes
     panel = window.dataset
     result = wait_for_preview(qtbot, panel, "shapes")
-    assert panel.preview.stack.currentWidget() is panel.preview.grid_widget
+    assert panel.preview.page() is panel.preview.grid_widget
     images, labels = result["images"], result["image_labels"]
     assert images.shape == (16, 1, 28, 28)
     shown = [(pic, cap) for pic, cap in panel.preview.thumbs if not pic.isHidden()]
