@@ -14,20 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QScrollArea, QStackedWidget,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from playground.ui.panels.evaluation_tables import short
 from playground.ui.plots.image_grid import ImageGrid
-
-MAX_NAME = 10  # longer class names are shortened in tile captions (the tooltip has them whole)
-
-
-def short(name: str) -> str:
-    """'horizontal bar' -> 'hor. bar': captions under small tiles stay readable."""
-    if len(name) <= MAX_NAME:
-        return name
-    words = name.split()
-    if len(words) > 1:
-        return " ".join([w[:3] + "." for w in words[:-1]] + [words[-1][:MAX_NAME]])
-    return name[: MAX_NAME - 1] + "…"
-
 
 def tile_of(x: np.ndarray) -> np.ndarray:
     """One stored-unit image (C, H, W) as an ImageGrid tile: (H, W) gray or (H, W, 3) colour."""
@@ -50,7 +38,7 @@ class ExampleGallery(QWidget):
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
-        self.grid = ImageGrid(min_tile=84, max_tile=96)
+        self.grid = ImageGrid(min_tile=136, max_tile=136)
         self.grid.tile_clicked.connect(self._tile)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)

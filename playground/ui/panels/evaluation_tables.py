@@ -20,6 +20,19 @@ from playground.ui.plots.image_grid import lut
 HEAT = "CET-L12"  # white to blue: zero stays white, so an almost-diagonal matrix reads at a glance
 
 
+MAX_NAME = 10  # longer class names are shortened in column headers and captions (tooltips have them whole)
+
+
+def short(name: str) -> str:
+    """'horizontal bar' -> 'hor. bar': headers and captions under small tiles stay readable."""
+    if len(name) <= MAX_NAME:
+        return name
+    words = name.split()
+    if len(words) > 1:
+        return " ".join([w[:3] + "." for w in words[:-1]] + [words[-1][:MAX_NAME]])
+    return name[: MAX_NAME - 1] + "…"
+
+
 def _item(text: str, align=Qt.AlignmentFlag.AlignCenter) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setTextAlignment(align)
@@ -50,7 +63,7 @@ class ConfusionTable(QTableWidget):
         c = len(self.matrix)
         self.setRowCount(c)
         self.setColumnCount(c)
-        self.setHorizontalHeaderLabels([f"{n}" for n in self.names])
+        self.setHorizontalHeaderLabels([short(n) for n in self.names])
         self.setVerticalHeaderLabels([f"{n}" for n in self.names])
         rows = self.matrix.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
