@@ -86,11 +86,12 @@ def evaluation_view(trainer, split: str, per_cell: int = PER_CELL) -> Evaluation
         return EvaluationView(split, kind, ev, true, step=trainer.step_count)
     shown = gallery_indices(ev, true, per_cell)
     view = EvaluationView(split, kind, ev, true, shown, step=trainer.step_count)
-    if shown.size and trainer.info.task == "classification":
+    if shown.size:
+        view.inputs = stored_inputs(trainer, split, shown)
+    if shown.size and trainer.info.task == "classification":  # not per-pixel (segmentation)
         x, _ = feed.sample(torch.as_tensor(shown))
         out = model_outputs(trainer.model, x)
         view.probs = trainer.objective.probabilities(out).double().cpu().numpy().copy()
-        view.inputs = stored_inputs(trainer, split, shown)
     return view
 
 

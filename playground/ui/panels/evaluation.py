@@ -96,7 +96,17 @@ class EvaluationPanel(ProbePanel):
         self.roc = RocPlot()
         self.saliency_box = SaliencyBox()
         self.saliency_box.target_changed.connect(self._input_changed)
-        self.tabs.addTab(self.scores, "Per-class scores")
+        scores_box = QWidget()
+        sbox = QVBoxLayout(scores_box)
+        sbox.setContentsMargins(0, 0, 0, 0)
+        sbox.addWidget(self.scores, 1)
+        hint = QLabel("Precision: of the examples predicted as this class, the share that are. Recall: of this "
+                      "class's examples, the share found. F1: their harmonic mean. AUC: 1 = this class's "
+                      "examples always get the higher score, 0.5 = chance. Support: examples of the class.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5A6270;")
+        sbox.addWidget(hint)
+        self.tabs.addTab(scores_box, "Per-class scores")
         self.tabs.addTab(self.roc, "ROC curves")
         self.tabs.addTab(self.saliency_box, "Saliency")
 
@@ -226,7 +236,8 @@ class EvaluationPanel(ProbePanel):
         self.listed = np.asarray(ev.misclassified, dtype=np.int64)
         shown = int(np.sum(np.isin(self.listed, view.shown)))
         more = f" (showing the first {shown})" if shown < len(self.listed) else ""
-        title = (f"Misclassified: {len(self.listed)} of {ev.count}{more}. Click one to inspect it."
+        what = "Misclassified" if view.true.ndim == 1 else "Images with wrong pixels"
+        title = (f"{what}: {len(self.listed)} of {ev.count}{more}. Click one to inspect it."
                  if len(self.listed) else f"No misclassified examples among {ev.count}.")
         self.gallery.show_examples(title, self.listed, view, ev.class_names, self._image)
         self.back.hide()

@@ -38,7 +38,8 @@ class RocPlot(QWidget):
         self.plot.setXRange(0, 1, padding=0.02)
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.setMouseEnabled(False, False)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = self.plot.addLegend(offset=(-10, -10), labelTextSize="8pt", labelTextColor="#1F2328",
+                                          brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#C9CDD4"))
         layout.addWidget(self.plot)
         self.curves: list[pg.PlotDataItem] = []
         self.labels: list[str] = []
