@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from playground.train import probes
-from playground.train.evaluation import Evaluation, model_outputs
+from playground.train.evaluation import Evaluation, evaluate, model_outputs
 
 #: at most this many examples per confusion-matrix cell (and of the misclassified list) come back with inputs
 PER_CELL = 48
@@ -71,15 +71,31 @@ def gallery_indices(ev: Evaluation, true: np.ndarray, per_cell: int = PER_CELL) 
     return np.unique(np.concatenate(parts)).astype(np.int64)
 
 
+class _Lookup(torch.nn.Module):
+    """Stands in for the model when its outputs are known: given example indices, their outputs."""
+
+    def __init__(self, outputs: torch.Tensor):
+        super().__init__()
+        self.outputs = outputs
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        return self.outputs[idx]
+
+
 @torch.no_grad()
 def evaluation_view(trainer, split: str, per_cell: int = PER_CELL) -> EvaluationView:
-    """Evaluate ``split`` of ``trainer``'s model and gather the examples the panel may show."""
+    """Evaluate ``split`` of ``trainer``'s model and gather the examples the panel may show.
+
+    The same numbers as ``trainer.evaluate(split)``, from one forward pass over the split that
+    also gives the shown examples' class probabilities."""
     feed = trainer.feeds[split]
-    ev = trainer.evaluate(split)
     kind = getattr(trainer.splits, "kind", "points")
     if not len(feed):
-        return EvaluationView(split, kind, ev, np.zeros(0), step=trainer.step_count)
-    _, y = feed.all()
+        return EvaluationView(split, kind, trainer.evaluate(split), np.zeros(0), step=trainer.step_count)
+    x, y = feed.all()
+    out = model_outputs(trainer.model, x)  # (N, outputs...) in evaluation mode
+    ids = torch.arange(len(x), device=out.device)
+    ev = evaluate(_Lookup(out), ids, y, trainer.objective, tuple(trainer.info.class_names))
     true = y.detach().cpu().numpy().copy()
     if not trainer.objective.classifies:
         true = true.reshape(len(true), -1).astype(np.float64)  # (N, k) like ev.predictions
@@ -89,9 +105,8 @@ def evaluation_view(trainer, split: str, per_cell: int = PER_CELL) -> Evaluation
     if shown.size:
         view.inputs = stored_inputs(trainer, split, shown)
     if shown.size and trainer.info.task == "classification":  # not per-pixel (segmentation)
-        x, _ = feed.sample(torch.as_tensor(shown))
-        out = model_outputs(trainer.model, x)
-        view.probs = trainer.objective.probabilities(out).double().cpu().numpy().copy()
+        picked = out[torch.as_tensor(shown, device=out.device)]
+        view.probs = trainer.objective.probabilities(picked).double().cpu().numpy().copy()
     return view
 
 
