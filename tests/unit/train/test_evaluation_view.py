@@ -101,3 +101,12 @@ def test_regression_view_keeps_targets(regression_splits):
     assert view.evaluation.task == "regression" and view.inputs is None
     assert np.allclose(view.true, y.reshape(len(y), -1))
     assert view.true.shape == view.evaluation.predictions.shape
+
+
+def test_the_view_holds_the_same_numbers_as_trainer_evaluate(blob_splits):
+    trainer = _trainer(blob_splits, mlp(hidden=4, seed=1))
+    view, ev = evaluation_view(trainer, "test"), trainer.evaluate("test")
+    assert view.evaluation.loss == ev.loss and view.evaluation.accuracy == ev.accuracy
+    assert np.array_equal(view.evaluation.confusion, ev.confusion)
+    assert np.array_equal(view.evaluation.misclassified, ev.misclassified)
+    assert np.allclose(view.evaluation.auc, ev.auc) and np.allclose(view.evaluation.f1, ev.f1)
