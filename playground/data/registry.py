@@ -44,6 +44,18 @@ def load(name: str, *, params: dict | None = None, split=(0.7, 0.15, 0.15), seed
     return make_splits(raw, info_from(spec, raw), split, seed, augment, values)
 
 
+def load_settings(dataset: dict, seed: int = 0, root: str | None = None) -> Splits:
+    """Load a project's dataset settings: ``{"name", "params", "split", "augment", "seed"}`` (all but the
+    name optional). The data's own ``seed`` wins; without one the data comes from ``seed`` (the
+    training seed), as in projects made before datasets had their own seed."""
+    kwargs: dict = {"params": dataset.get("params") or {}, "seed": dataset.get("seed", seed), "root": root}
+    if dataset.get("split"):
+        kwargs["split"] = tuple(dataset["split"])
+    if dataset.get("augment"):
+        kwargs["augment"] = dataset["augment"]
+    return load(dataset.get("name"), **kwargs)
+
+
 def describe(spec: DatasetSpec, root: str | None = None) -> dict:
     """One dataset as plain JSON-ready data (what ``playground datasets --json`` prints)."""
     return {

@@ -158,12 +158,14 @@ def project_from_dict(data: Any, source: str = "project") -> Project:
 
 
 def _dataset(data: dict) -> dict:
-    """The dataset settings kept from a file: name, params, and split ratios / augmentation when given."""
+    """The dataset settings kept from a file: name, params, and split ratios / augmentation / seed when given."""
     out = {"name": data.get("name", "spiral"), "params": dict(data.get("params") or {})}
     if isinstance(data.get("split"), (list, tuple)):
         out["split"] = list(data["split"])
     if isinstance(data.get("augment"), dict):
         out["augment"] = dict(data["augment"])
+    if isinstance(data.get("seed"), int) and not isinstance(data.get("seed"), bool) and data["seed"] >= 0:
+        out["seed"] = data["seed"]  # the data's own seed (Regenerate); without it the training seed
     return out
 
 

@@ -33,10 +33,17 @@ def network_input_shape(doc: Document):
     return doc.shapes.shape(inputs[0].id)
 
 
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def training_seed(doc: Document) -> int:
-    """The seed training loads the data with (the training settings' seed; 0 when unset or bad)."""
-    seed = (doc.project.training or {}).get("seed", 0)
-    return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0
+    """The seed training loads the data with: the dataset's own seed (set by Regenerate), else the
+    training settings' seed; 0 when unset or bad."""
+    own = _whole((doc.project.dataset or {}).get("seed"))
+    if own is not None:
+        return own
+    return _whole((doc.project.training or {}).get("seed", 0)) or 0
 
 
 class DatasetPanel(QWidget):
@@ -50,6 +57,7 @@ class DatasetPanel(QWidget):
         self.loader = None
         self.sample_seed = 0
         self._token = 0
+        self._answered = 0  # the last request whose answer reached the GUI thread
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -61,9 +69,9 @@ class DatasetPanel(QWidget):
         self.message.setStyleSheet(f"color:{style.ERROR.name()}")
         self.message.hide()
         self.regenerate = QPushButton("Regenerate")
-        self.regenerate.setToolTip("Load the data again (after getting its files, say) and show other example "
-                                   "images. Generated points come from the training seed: Reset in the "
-                                   "training toolbar picks the next seed, and with it new points.")
+        self.regenerate.setToolTip("Generated datasets: draw new samples (a new data seed, kept in the project). "
+                                   "Datasets from files: load them again (after getting the files, say) and "
+                                   "show other examples.")
         self.regenerate.clicked.connect(self.regenerate_preview)
         self.regenerate.setEnabled(False)
         self.body = QWidget()
@@ -170,6 +178,9 @@ class DatasetPanel(QWidget):
         if self.details is None or self.details.get("name") != self.form.name:
             self._show_details()
         dataset = self.form.value()
+        current = dict(self.doc.project.dataset or {})
+        if "seed" in current and current.get("name") == dataset["name"]:
+            dataset["seed"] = current["seed"]  # regenerated samples stay while their settings change
         problem = self.problem(dataset)
         if problem:
             self._show_problem(problem + f" The project still uses {self._project_summary()}.")
@@ -239,6 +250,11 @@ class DatasetPanel(QWidget):
         if self.form is None:
             return
         self.sample_seed += 1
+        if self.details is not None and self.details.get("source") == "generated":
+            dataset = dict(self.doc.project.dataset)
+            dataset["seed"] = training_seed(self.doc) + 1
+            self.doc.set_dataset(dataset)  # new points for training too; the preview follows dataset_changed
+            return
         if self.table is not None:  # files fetched since: availability may have changed
             try:
                 from playground.data import list_datasets
@@ -256,16 +272,21 @@ class DatasetPanel(QWidget):
         self._token = self.loader.request(dict(self.doc.project.dataset), training_seed(self.doc), self.sample_seed)
 
     def _preview_ready(self, token: int, result: dict) -> None:
+        self._answered = token
         if token == self._token:
             self.preview.show_result(result)
 
     def _preview_failed(self, token: int, message: str) -> None:
+        self._answered = token
         if token == self._token:
             self.preview.show_message(f"Cannot load the data: {message}")
 
     def loading(self) -> bool:
         """True while a preview is on its way (tests wait on this)."""
-        return self._debounce.isActive() or (self.loader is not None and self.loader.busy())
+        if self._debounce.isActive():
+            return True
+        waiting = self._token > 0 and self._answered != self._token  # its answer may still be queued
+        return self.loader is not None and (self.loader.busy() or waiting)
 
     # ---- the description -----------------------------------------------------------------------------
 

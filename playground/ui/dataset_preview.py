@@ -31,23 +31,13 @@ MAX_POINTS = 5000  # drawn at most (a fixed random subset): 100,000 points would
 THUMB = 60
 
 
-def load_kwargs(dataset: dict, seed: int) -> dict:
-    """What ``playground.data.load`` gets for a project's dataset dict (as the training session)."""
-    kwargs = {"params": dataset.get("params") or {}, "seed": seed}
-    if dataset.get("split"):
-        kwargs["split"] = tuple(dataset["split"])
-    if dataset.get("augment"):
-        kwargs["augment"] = dataset["augment"]
-    return kwargs
-
-
 def compute(dataset: dict, seed: int, sample_seed: int = 0) -> dict:
     """The preview of ``dataset`` as plain data (worker thread; raises DataError for user mistakes)."""
     import torch
 
-    from playground.data import load, preview
+    from playground.data import load_settings, preview
 
-    splits = load(dataset.get("name"), **load_kwargs(dataset, seed))
+    splits = load_settings(dataset, seed)
     info = splits.info
     out = preview(splits, n=N_IMAGES if splits.kind == "image" else 0, seed=sample_seed)
     out["kind"] = splits.kind

@@ -182,3 +182,21 @@ def test_a_regression_function_shows_x_against_y(panel, qtbot):
     np.testing.assert_array_equal(py, y[:, 0])
     assert result["view"] == "function"
     assert panel.preview.count_table() == {"samples": {"train": 140, "val": 30, "test": 30}}
+
+
+def test_regenerate_draws_new_points_for_training_too(panel, qtbot):
+    doc = panel.doc
+    before = panel.preview.result["x"]
+    with qtbot.waitSignal(doc.dataset_changed, timeout=5_000):
+        panel.regenerate.click()
+    assert doc.project.dataset == {"name": "circle", "params": {}, "seed": 1} and doc.dirty
+    qtbot.waitUntil(lambda: not panel.loading(), timeout=60_000)
+    x, _, _ = loaded(load("circle", seed=1))
+    np.testing.assert_array_equal(panel.preview.result["x"], x)
+    assert not np.array_equal(x, before)
+    from playground.ui.training.session import load_splits
+
+    assert torch.equal(load_splits(doc.project.dataset, seed=0).train.x, load("circle", seed=1).train.x)
+    with qtbot.waitSignal(doc.dataset_changed, timeout=5_000):
+        panel.form.param_widgets["noise"].setValue(0.2)
+    assert doc.project.dataset["seed"] == 1  # kept while a setting changes

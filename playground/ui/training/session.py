@@ -30,14 +30,9 @@ JOIN_SECONDS = 15.0
 
 def load_splits(dataset: dict, seed: int):
     """The project's dataset, split (runs in the worker thread)."""
-    from playground.data import load
+    from playground.data import load_settings
 
-    kwargs: dict[str, Any] = {"params": dataset.get("params") or {}, "seed": seed}
-    if dataset.get("split"):
-        kwargs["split"] = tuple(dataset["split"])
-    if dataset.get("augment"):
-        kwargs["augment"] = dataset["augment"]
-    return load(dataset.get("name"), **kwargs)
+    return load_settings(dataset, seed)
 
 
 def graph_reinit(graph) -> Callable:
