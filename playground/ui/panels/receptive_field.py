@@ -30,7 +30,7 @@ NO_IMAGE = ("Receptive fields need an image input (channels, height, width): thi
 class ReceptiveFieldPanel(ProbePanel):
     explanation = ("Click a unit of the feature map (left). Right, on the input: the green box is every "
                    "pixel that unit can see in theory; the red heat is how strongly each pixel actually "
-                   "moves it (gradient), usually a smaller blob in the middle.")
+                   "moves it (its gradient), often weighted towards the middle of the box.")
     interval_ms = 500
     follows_batches = True
     follows_input = True
