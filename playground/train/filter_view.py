@@ -229,6 +229,10 @@ class HistogramHistory:
             track = self.tracks[kind][name] = _Track(lo, hi)
         track.add(step, values)
 
+    def needs(self, model: nn.Module, step: int) -> bool:
+        """Whether ``record`` would add a snapshot (another model, or a step not yet recorded)."""
+        return id(model) != self._model_id or step != self.last_step
+
     @torch.no_grad()
     def record(self, model: nn.Module, step: int, x: torch.Tensor | None) -> bool:
         """One snapshot of every layer's weights and (for examples ``x``) every node's output.
@@ -261,3 +265,22 @@ class HistogramHistory:
         with self._lock:
             track = self.tracks[kind].get(name)
             return None if track is None else track.view(name)
+
+
+# ----------------------------------------------------------------------------- dense layers as images
+def image_weight_layers(model: nn.Module, input_shape) -> list[str]:
+    """Dense layers that read the flattened input image directly (in_features = C*H*W): each unit's
+    weights can be drawn as a picture of the input (the classic MNIST view)."""
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        return []
+    size = int(np.prod(shape))
+    return [name for name, mod in model.named_modules()
+            if name and isinstance(mod, nn.Linear) and mod.in_features == size]
+
+
+@torch.no_grad()
+def dense_as_images(model: nn.Module, name: str, input_shape) -> np.ndarray:
+    """(units, C, H, W): the weights of dense layer ``name`` reshaped to the input image."""
+    w = model.get_submodule(name).weight.detach().float().cpu()  # (units, C*H*W)
+    return w.reshape(w.shape[0], *input_shape).numpy().copy()  # (units, C, H, W)
