@@ -63,7 +63,7 @@ class HealthHistory:
         self.ratio[:keep] = self.ratio[: self.n : 2][:keep]
         self.n = keep
         self.stride *= 2
-        self._offered = 0
+        self._offered = 1  # the sample being added now is the first of the new stride
 
     def series(self, which: str, layer: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps, values) of ``which`` ("grad" or "ratio") for layer number ``layer``; values that a
