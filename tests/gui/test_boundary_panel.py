@@ -120,7 +120,7 @@ def test_an_image_network_gets_a_clear_message(make_window, qtbot):
     panel = shown_panel(window, qtbot)
     assert "needs a dataset with 2 input features, like spiral or circle" in panel.last_error
     assert panel.message_label.isVisible()
-    assert not panel.plane.isVisible()
+    assert not panel.plane.isVisible() and not panel.neurons.isVisible()
 
 
 def test_clicking_the_plane_sets_the_shared_input(window, qtbot):

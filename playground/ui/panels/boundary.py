@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QWidget
 
 from playground.ui.panels.boundary_neurons import NeuronTiles
 from playground.ui.panels.boundary_plane import PlaneView, class_colour
@@ -70,6 +70,10 @@ class BoundaryPanel(ProbePanel):
         self.splitter.setStretchFactor(1, 2)
         self.layout_.addWidget(self.splitter, 1)
         self.finish_layout()
+        self.filler = QWidget()  # takes the plots' room while they are hidden: a message stays near the top
+        self.filler.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.filler.hide()
+        self.layout_.addWidget(self.filler, 1)
 
         self.discretize.toggled.connect(self._redraw)
         self.show_test.toggled.connect(self._redraw)
@@ -94,7 +98,8 @@ class BoundaryPanel(ProbePanel):
     # ---- showing ---------------------------------------------------------------------------------
 
     def show_result(self, result: dict) -> None:
-        self.plane.setVisible(True)
+        self.splitter.setVisible(True)
+        self.filler.setVisible(False)
         self._redraw()
         if result["neurons"] is not None:
             self.neurons.show_units(result["neurons"])
@@ -135,9 +140,9 @@ class BoundaryPanel(ProbePanel):
     def show_error(self, exc: BaseException) -> None:
         super().show_error(exc)
         self.plane.clear()
-        self.plane.setVisible(False)
         self.neurons.clear()
-        self.neurons.setVisible(False)
+        self.splitter.setVisible(False)
+        self.filler.setVisible(True)
         self.metrics_label.setText("")
         self.legend_label.setText("")
 
