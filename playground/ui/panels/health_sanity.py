@@ -34,6 +34,12 @@ TOOLS = (
 )
 TITLES = {key: title for key, title, _, _ in TOOLS}
 GOOD, BAD = "#2E7D32", "#C62828"
+TRAINED_NOTE = {  # what a check means when the network has already trained
+    "initial_loss": ("(This network has trained for {step} steps; for the loss at initialization run the check "
+                     "before training or after Reset.)"),
+    "lr_finder": ("(This network has trained for {step} steps; the finder is meant for a fresh network: run it "
+                  "before training or after Reset.)"),
+}
 PAUSE_NOTE = "Training was paused for this check; press Play to go on."
 
 
@@ -95,6 +101,7 @@ class SanityBox(QGroupBox):
 
         self.lr_plot = pg.PlotWidget(background="w")
         self.lr_plot.setMinimumHeight(170)
+        self.lr_plot.setMaximumHeight(260)
         self.lr_plot.setTitle("Learning-rate finder")
         self.lr_plot.setLogMode(x=True, y=False)
         self.lr_plot.setLabel("bottom", "learning rate")
@@ -159,9 +166,8 @@ class SanityBox(QGroupBox):
         else:
             verdict, colour = "Problem", BAD
         text = report.message
-        if tool == "initial_loss" and step > 0:
-            text += (f" (This network has trained for {step} steps; for the loss at initialization run the check "
-                     "before training or after Reset.)")
+        if tool in TRAINED_NOTE and step > 0:
+            text += " " + TRAINED_NOTE[tool].format(step=step)
         self.answers[tool].setText(f'<b style="color:{colour}">{verdict}</b> '
                                    f'<span style="color:#5A6270">(step {step})</span>: {_esc(text)}')
         if tool == "lr_finder":
