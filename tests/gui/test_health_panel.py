@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
+from PySide6.QtCore import Qt
 from torch import nn
 
 from playground.graph.project import PRESETS_DIR, project_from_dict
@@ -132,7 +133,7 @@ def test_dead_relu_shares_equal_an_independent_forward_pass(make_window, qtbot):
 
 def _click(qtbot, panel, tool):
     box = panel.sanity
-    qtbot.mouseClick(box.buttons[tool], __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(box.buttons[tool], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.busy is None, timeout=120000)
     return box.answers[tool].text()
 
@@ -156,7 +157,7 @@ def test_sanity_buttons_answer_in_words_and_the_lr_can_be_used(make_window, qtbo
     assert np.allclose(x, report.lrs)
     suggested = float(f"{report.suggested_lr:.2g}")
     assert 10 ** panel.sanity.lr_mark.value() == pytest.approx(suggested)
-    qtbot.mouseClick(panel.sanity.use_lr, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.sanity.use_lr, Qt.MouseButton.LeftButton)
     assert window.doc.project.training["lr"] == pytest.approx(suggested)
     assert s.config().lr == pytest.approx(suggested)
 
