@@ -35,9 +35,9 @@ TRANSPOSED = (nn.ConvTranspose1d, nn.ConvTranspose2d)
 EDGE_VIEWS = {
     "Sobel x": ("sobel_x",),
     "Sobel y": ("sobel_y",),
-    "Sobel magnitude": ("sobel_x", "sobel_y"),
-    "Prewitt magnitude": ("prewitt_x", "prewitt_y"),
-    "Scharr magnitude": ("scharr_x", "scharr_y"),
+    "Sobel |grad|": ("sobel_x", "sobel_y"),
+    "Prewitt |grad|": ("prewitt_x", "prewitt_y"),
+    "Scharr |grad|": ("scharr_x", "scharr_y"),
     "Laplacian": ("laplacian",),
 }
 HISTORY = 60  # snapshots kept per layer

@@ -39,10 +39,10 @@ def test_edge_responses_match_a_correlation_loop():
     sx, sy = correlate(gray, SOBEL_X), correlate(gray, SOBEL_Y)
     np.testing.assert_allclose(got["Sobel x"], sx, atol=1e-4)
     np.testing.assert_allclose(got["Sobel y"], sy, atol=1e-4)
-    np.testing.assert_allclose(got["Sobel magnitude"], np.hypot(sx, sy), atol=1e-4)
-    np.testing.assert_allclose(got["Prewitt magnitude"],
+    np.testing.assert_allclose(got["Sobel |grad|"], np.hypot(sx, sy), atol=1e-4)
+    np.testing.assert_allclose(got["Prewitt |grad|"],
                                np.hypot(correlate(gray, PREWITT_X), correlate(gray, PREWITT_X.T)), atol=1e-4)
-    np.testing.assert_allclose(got["Scharr magnitude"],
+    np.testing.assert_allclose(got["Scharr |grad|"],
                                np.hypot(correlate(gray, SCHARR_X), correlate(gray, SCHARR_X.T)), atol=1e-3)
     np.testing.assert_allclose(got["Laplacian"], correlate(gray, LAPLACIAN), atol=1e-4)
     with pytest.raises(Exception, match="image"):
@@ -137,3 +137,13 @@ def test_history_is_bounded_and_widens_exactly():
     assert (v.counts.sum(axis=1) == 12).all()
     hist.record(nn.Sequential(nn.Linear(4, 3)), 5, None)  # another model: starts over
     assert len(hist.view("weights", "0").steps) == 1
+
+
+def test_dense_weights_as_input_images():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(2 * 4 * 5, 3), nn.Linear(3, 2))
+    assert fv.image_weight_layers(model, (2, 4, 5)) == ["1"]
+    assert fv.image_weight_layers(model, (40,)) == []
+    imgs = fv.dense_as_images(model, "1", (2, 4, 5))
+    w = model[1].weight.detach().numpy()
+    assert imgs.shape == (3, 2, 4, 5)
+    assert imgs[2, 1, 3, 4] == w[2, 1 * 20 + 3 * 5 + 4]
