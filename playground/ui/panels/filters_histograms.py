@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-KIND_LABELS = {"weights": "Weights", "activations": "Activations (64 validation examples)"}
+KIND_LABELS = {"weights": "Weights", "activations": "Activations (16 validation examples)"}
 
 
 class StepAxis(pg.AxisItem):
