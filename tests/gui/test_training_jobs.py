@@ -143,3 +143,15 @@ def test_moving_a_layer_keeps_the_trainer(window, qtbot):
     assert s.trainer is trainer and trainer.step_count == 6
     s.shutdown()
     window.doc.mark_saved()
+
+
+def test_a_job_after_the_dataset_changed_while_paused_sees_the_new_data(window, qtbot, dialogs):
+    s, _ = _trained(window, qtbot, steps=2)
+    got = _collect(s)
+    window.doc.set_dataset({"name": "xor", "params": {}})
+    s.submit("name", lambda t: t.info.name)
+    qtbot.waitUntil(lambda: bool(got), timeout=60000)
+    assert got == [("name", "xor")]
+    assert any("did not change" in t for t in dialogs.texts("question"))  # trained weights exist: asked
+    s.shutdown()
+    window.doc.mark_saved()

@@ -11,35 +11,23 @@ The grids are built once per set of layers and refreshed with ``set_tiles`` on e
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from playground.ui.panels.boundary_plane import TFP_TABLE
-from playground.ui.plots import image_grid
-from playground.ui.plots.image_grid import ImageGrid
+from playground.ui.plots.image_grid import ImageGrid, register_lut
 
 CMAP = "tfp_boundary"
-image_grid._LUTS.setdefault(CMAP, TFP_TABLE)  # ImageGrid's colour tables are looked up by name
+register_lut(CMAP, TFP_TABLE)  # ImageGrid's colour tables are looked up by name
 PREVIEW = 140  # pixels
-
-
-class HoverGrid(ImageGrid):
-    """An ImageGrid that also says which tile the mouse is over (-1: none)."""
-
-    hovered = Signal(int)
-
-    def mouseMoveEvent(self, event) -> None:
-        super().mouseMoveEvent(event)
-        found = self.hit(event.position())
-        self.hovered.emit(-1 if found is None else found[0])
 
 
 class NeuronTiles(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.layers: list[tuple[str, int]] = []  # (node name, units shown) the grids were built for
-        self.grids: list[HoverGrid] = []
+        self.grids: list[ImageGrid] = []
         self.titles: list[QLabel] = []
         self.units: list[tuple[str, int, np.ndarray]] = []
         self.hover: tuple[int, int] | None = None  # (grid, tile)
@@ -100,9 +88,9 @@ class NeuronTiles(QWidget):
         self.grids, self.titles, self.hover = [], [], None
         for i, (name, count) in enumerate(layers):
             title = QLabel(f"<b>{name}</b> ({count} units)")
-            grid = HoverGrid(min_tile=44, max_tile=64)
+            grid = ImageGrid(min_tile=44, max_tile=64)
             grid.setMinimumWidth(120)
-            grid.hovered.connect(lambda tile, g=i: self._hovered(g, tile))
+            grid.tile_hovered.connect(lambda tile, g=i: self._hovered(g, tile))
             at = self.body_layout.count() - 1  # before the stretch
             self.body_layout.insertWidget(at, title)
             self.body_layout.insertWidget(at + 1, grid)

@@ -189,7 +189,8 @@ class FiltersPanel(ProbePanel):
         return self._store.get("history")
 
     def _new_history(self, *_):
-        if self.history is not None:
+        # a run that starts from the very weights already recorded at step 0 goes on with that record
+        if self.history is not None and (self.history.last_step or 0) > 0:
             self.history.clear()
 
     def page(self) -> str:

@@ -55,6 +55,7 @@ class ProbePanel(QWidget):
         self.choice = context.choice
         self.owner = f"{type(self).__name__}:{id(self)}"
         self.stale = True
+        self.on_screen = True  # the dock hosting it says otherwise (set_on_screen)
         self.in_flight = False
         self._asked_at = 0.0
         self.last_result: Any = None
@@ -109,7 +110,21 @@ class ProbePanel(QWidget):
     # ---- when to ask -----------------------------------------------------------------------------
 
     def showing(self) -> bool:
-        return self.isVisible()
+        return self.on_screen and self.isVisible()
+
+    def set_on_screen(self, on: bool) -> None:
+        """Its dock became the current tab / was shown (True) or went behind another tab (False).
+        Qt keeps a tabbed dock's widget "visible" behind its tab, so the dock tells us."""
+        if on == self.on_screen:
+            return
+        self.on_screen = on
+        if not on:
+            self.timer.stop()
+            return
+        if self.stale:
+            QTimer.singleShot(0, self.request)
+        if self.session.state == "running" and self.follows_batches:
+            self.timer.start()
 
     def invalidate(self, *args) -> None:
         """What the panel shows may be out of date: ask again (now, or when it is next shown)."""

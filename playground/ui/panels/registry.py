@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.ui.panels.probe_panel import PanelContext
@@ -53,6 +54,7 @@ class PanelHost(QWidget):
         self.context = context
         self._panel: QWidget | None = None
         self._failed = ""
+        self.on_screen = False
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.placeholder = QLabel(f"{entry.title}: {entry.tip}.")
@@ -70,10 +72,23 @@ class PanelHost(QWidget):
                 self.placeholder.setText(self._failed)
                 return None
             self.placeholder.hide()
+            if hasattr(panel, "set_on_screen"):
+                panel.on_screen = self.on_screen
             self.layout_.addWidget(panel)
             self._panel = panel
         return self._panel
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.panel()
+    def set_on_screen(self, on: bool) -> None:
+        """Follows the dock's ``visibilityChanged``: Qt keeps the widgets of a tab that is not the
+        current one "visible", so this, not showEvent, says whether the panel can be seen."""
+        self.on_screen = on
+        if on and self._panel is None:
+            QTimer.singleShot(0, self._build_if_on_screen)  # once the window's layout has settled
+        elif self._panel is not None and hasattr(self._panel, "set_on_screen"):
+            self._panel.set_on_screen(on)
+
+    def _build_if_on_screen(self) -> None:
+        if self.on_screen and self.isVisible():
+            panel = self.panel()
+            if panel is not None and hasattr(panel, "set_on_screen"):
+                panel.set_on_screen(True)

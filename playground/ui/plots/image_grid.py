@@ -33,6 +33,11 @@ LEGEND_W = 54
 _LUTS: dict[str, np.ndarray] = {}
 
 
+def register_lut(name: str, table: np.ndarray) -> None:
+    """Add a colour table (256, 3) uint8 under ``name`` (a panel's own colours)."""
+    _LUTS[name] = np.asarray(table, dtype=np.uint8)[:, :3]
+
+
 def lut(name: str) -> np.ndarray:
     """(256, 3) uint8 colour table: "gray", "viridis", "diverging" (blue-white-red) or a pyqtgraph map."""
     if name not in _LUTS:
@@ -74,6 +79,7 @@ def to_image(tile: np.ndarray, lo: float, hi: float, table: np.ndarray) -> QImag
 
 class ImageGrid(QWidget):
     tile_clicked = Signal(int, int, int)  # tile index, row, column (array coordinates)
+    tile_hovered = Signal(int)  # the tile under the mouse, -1 when none
 
     def __init__(self, parent: QWidget | None = None, *, min_tile: int = 28, max_tile: int = 160):
         super().__init__(parent)
@@ -269,6 +275,7 @@ class ImageGrid(QWidget):
 
     def mouseMoveEvent(self, event) -> None:
         found = self.hit(event.position())
+        self.tile_hovered.emit(-1 if found is None else found[0])
         if found is None:
             QToolTip.hideText()
             return

@@ -40,8 +40,10 @@ class TrainingUI:
             host = self.hosts[entry.key] = PanelHost(entry, self.context)
             window._add_dock(entry.key, entry.title, host, Qt.DockWidgetArea.BottomDockWidgetArea)
             window.docks[entry.key].setToolTip(entry.tip)
+            window.docks[entry.key].visibilityChanged.connect(host.set_on_screen)
             window.tabifyDockWidget(window.docks[previous], window.docks[entry.key])
             previous = entry.key
+        window.docks["problems"].raise_()  # the inside panels wait behind their tabs until asked for
         self.settings = None  # built once the background imports are done (it reads torch's registries)
         self.settings_box = QWidget()
         box_layout = QVBoxLayout(self.settings_box)
@@ -73,7 +75,14 @@ class TrainingUI:
         dock.raise_()
         if dock.height() < 300 and not dock.isFloating():
             self.window.resizeDocks([dock], [max(300, self.window.height() * 2 // 5)], Qt.Orientation.Vertical)
-        return self.hosts[key].panel() if key in self.hosts else self.curves
+        if key not in self.hosts:
+            return self.curves
+        host = self.hosts[key]
+        host.on_screen = True
+        panel = host.panel()
+        if panel is not None and hasattr(panel, "set_on_screen"):
+            panel.set_on_screen(True)
+        return panel
 
     def add_menu(self) -> None:
         """A Train menu (before Help) with the toolbar's actions."""
@@ -97,6 +106,8 @@ class TrainingUI:
 
     def _raise_curves(self, state: str, _text: str) -> None:
         if state in ("loading", "running"):
+            if any(host.on_screen for host in self.hosts.values()):
+                return  # the person is looking inside the network: do not take that away
             dock = self.window.docks["curves"]
             if not dock.isVisible() or dock.visibleRegion().isEmpty():
                 dock.show()

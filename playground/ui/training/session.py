@@ -273,6 +273,8 @@ class TrainingSession(QObject):
         batches; otherwise a worker starts for it, building the model from the project first when
         there is none yet. This is how panels look inside the model without racing the optimizer."""
         job = (owner, fn)
+        if self.trainer is not None and self.state != "running" and self._built_from != self._signature():
+            self._drop_trainer()  # edited since it was built (paused or idle): look at the new network
         with self._lock:
             if self._alive() and not self._training():
                 self._jobs.append(job)
