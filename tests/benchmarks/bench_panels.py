@@ -12,12 +12,15 @@ plus how many answers each panel drew. Asserts nothing about speed.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from playground.graph.project import load_project
 from playground.train import TrainConfig
 from playground.ui.panels.registry import PANELS
 
-from bench_gui_training import DATASET, ROUNDS, SETTINGS, STEPS, Lateness, in_app
+from bench_gui_training import DATASET, SETTINGS, STEPS, Lateness, in_app
+
+ROUNDS = 2
 
 
 def _show_panels(window, show: bool) -> dict:
@@ -35,6 +38,7 @@ def _show_panels(window, show: bool) -> dict:
     return panels
 
 
+@pytest.mark.timeout(1500)
 def test_panels_cost_and_gui_stalls(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
