@@ -12,17 +12,19 @@ view), so a million points still redraw at interactive speed. It does not own th
 from __future__ import annotations
 
 import csv
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.plots.live_curve import LiveCurve
 
+REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)
 SMOOTHING = 0.95  # exponential moving average of the step loss
 OVERLAY_COLORS = ("#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#FF7F0E")
 SERIES = ("loss", "smooth", "val_loss", "train_acc", "val_acc", "lr")
@@ -112,6 +114,10 @@ class CurvesPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self._mouse = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
+        self._drawn_at = -1e9
+        self._later = QTimer(self)  # a redraw that had to wait (pacing)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._redraw)
         session.run_started.connect(self.start_run)
         session.batches.connect(self.add_batches)
         session.epoch_done.connect(self.add_epoch)
@@ -154,6 +160,19 @@ class CurvesPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Redraw what came in: now, or while training when the pacing allows (the session's
+        ``load`` spaces redraws out when the GUI thread takes too much of the machine)."""
+        wait = 0.0
+        if self.session.state == "running":
+            wait = self._drawn_at + self.session.load.interval(REDRAW_S) - time.perf_counter()
+        if wait <= 0:
+            self._later.stop()
+            self._redraw()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
+
+    def _redraw(self) -> None:
+        self._drawn_at = time.perf_counter()
         for curve in self.curves.values():
             curve.refresh()
 

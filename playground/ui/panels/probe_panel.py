@@ -6,7 +6,9 @@ trainer, run in the training thread between batches; it returns plain numpy data
 tensors) and how to show it in ``show_result()`` (GUI thread). The base decides when to ask:
 
 - only while the panel is visible (a hidden tab costs training nothing),
-- at most one request in flight, and while training runs at most every ``interval_ms``,
+- at most one request in flight, and while training runs at most every ``interval_ms``, spaced
+  further when the window is slow (the session's ``load``) or when the panel's own probe takes more
+  than its share of training time (``pacing.job_interval``),
 - again whenever something it shows may have changed: new batches, a new run, a pause, a finished
   run, a graph edit, another dataset, another chosen input, or the panel's own controls
   (``invalidate()``).
@@ -26,6 +28,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.ui.panels.input_choice import InputChoice
+from playground.ui.training.pacing import job_interval
 
 STUCK_SECONDS = 20.0  # a request whose answer never came (its trainer was dropped) stops blocking after this
 
@@ -57,7 +60,8 @@ class ProbePanel(QWidget):
         self.stale = True
         self.on_screen = True  # the dock hosting it says otherwise (set_on_screen)
         self.in_flight = False
-        self._asked_at = 0.0
+        self._asked_at = -1e9
+        self.job_seconds = 0.0  # training-thread time of the last probe (written by the worker)
         self.last_result: Any = None
         self.last_error = ""
         self.results = 0  # how many answers were shown (tests wait on it)
@@ -124,7 +128,7 @@ class ProbePanel(QWidget):
         if self.stale:
             QTimer.singleShot(0, self.request)
         if self.session.state == "running" and self.follows_batches:
-            self.timer.start()
+            self._start_timer()
 
     def invalidate(self, *args) -> None:
         """What the panel shows may be out of date: ask again (now, or when it is next shown)."""
@@ -135,7 +139,7 @@ class ProbePanel(QWidget):
     def _batches(self, *args) -> None:
         self.stale = True
         if self.showing() and not self.timer.isActive():
-            self.timer.start()
+            self._start_timer()
 
     def _new_run(self, *args) -> None:
         self.in_flight = False  # an answer from a dropped trainer never comes
@@ -144,7 +148,7 @@ class ProbePanel(QWidget):
     def _state(self, state: str, _text: str) -> None:
         if state == "running" and self.follows_batches:
             if self.showing():
-                self.timer.start()
+                self._start_timer()
         else:
             self.timer.stop()
             self.invalidate()
@@ -155,7 +159,7 @@ class ProbePanel(QWidget):
             return
         if self.stale:
             self.request()
-        elif self.session.state != "running":
+        elif self.session.state != "running" or not self.follows_batches:
             self.timer.stop()
 
     def showEvent(self, event) -> None:
@@ -163,7 +167,7 @@ class ProbePanel(QWidget):
         if self.stale:
             QTimer.singleShot(0, self.request)
         if self.session.state == "running" and self.follows_batches:
-            self.timer.start()
+            self._start_timer()
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
@@ -175,14 +179,39 @@ class ProbePanel(QWidget):
             return False
         if self.in_flight and time.monotonic() - self._asked_at < STUCK_SECONDS:
             return False
+        if self.session.state == "running":
+            wait = self._asked_at + self.pace() - time.monotonic()
+            if wait > 0:  # asked a moment ago: the timer asks again when it is due
+                self.stale = True
+                if not self.timer.isActive():
+                    self.timer.start(int(wait * 1000) + 1)
+                return False
         fn = self.job()
         if fn is None:
             return False
         self.stale = False
         self.in_flight = True
         self._asked_at = time.monotonic()
-        self.session.submit(self.owner, fn)
+        self.session.submit(self.owner, self._timed(fn))
         return True
+
+    def _timed(self, fn: Callable) -> Callable:
+        """``fn`` that also notes how long it took the training thread (for ``pace``)."""
+        def timed(trainer):
+            start = time.perf_counter()
+            try:
+                return fn(trainer)
+            finally:
+                self.job_seconds = time.perf_counter() - start
+        return timed
+
+    def pace(self) -> float:
+        """Seconds between requests while training runs: ``interval_ms``, longer when the window
+        is slow or this panel's probe takes more than its share of training time."""
+        return job_interval(self.session.load.interval(self.interval_ms / 1000), self.job_seconds)
+
+    def _start_timer(self) -> None:
+        self.timer.start(max(1, int(self.pace() * 1000)))
 
     def _on_job(self, owner: str, result: Any) -> None:
         if owner != self.owner:
@@ -195,6 +224,8 @@ class ProbePanel(QWidget):
             self.last_result = result
             self.show_result(result)
         self.results += 1
+        if self.timer.isActive():
+            self._start_timer()  # the pace may have changed with this answer
         if self.stale and self.showing() and self.session.state != "running":
             QTimer.singleShot(0, self.request)  # something changed while it was computing
 

@@ -8,7 +8,7 @@ is untouched).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from playground.ui import preload
@@ -19,6 +19,13 @@ from playground.ui.panels.probe_panel import PanelContext
 from playground.ui.panels.registry import PANELS, PanelHost
 from playground.ui.training.controls import StatusLine, TrainingToolbar
 from playground.ui.training.session import TrainingSession
+
+
+def dock_on_screen(dock) -> bool:
+    """Whether a dock's content can be seen: a floating dock when shown, a docked one when it is
+    also its tab group's current tab. (Floating a tab that was not the current one reports only
+    ``visibilityChanged(False)``, so ``topLevelChanged`` asks this afterwards.)"""
+    return dock.isVisible() and (dock.isFloating() or not dock.visibleRegion().isEmpty())
 
 
 class TrainingUI:
@@ -41,6 +48,9 @@ class TrainingUI:
             window._add_dock(entry.key, entry.title, host, Qt.DockWidgetArea.BottomDockWidgetArea)
             window.docks[entry.key].setToolTip(entry.tip)
             window.docks[entry.key].visibilityChanged.connect(host.set_on_screen)
+            window.docks[entry.key].topLevelChanged.connect(
+                lambda _floating, dock=window.docks[entry.key], host=host: QTimer.singleShot(
+                    0, lambda: host.set_on_screen(dock_on_screen(dock))))
             window.tabifyDockWidget(window.docks[previous], window.docks[entry.key])
             previous = entry.key
         window.docks["problems"].raise_()  # the inside panels wait behind their tabs until asked for

@@ -2,7 +2,7 @@
 
 Owns the worker thread (one plain Python thread per ``fit`` call), the Trainer it drives, and the
 lock-protected buffer its callback fills with plain numbers (``_Bridge``). A QTimer in the GUI
-thread drains the buffer at most ~30 times a second and turns it into Qt signals (``batches``,
+thread drains the buffer up to 10 times a second and turns it into Qt signals (``batches``,
 ``epoch_done``, ``run_started``, ``state_changed``, ``failed``, ``finished``, ``status``).
 Commands (play, pause, step, stop, reset, rewind, live settings) go to the Trainer's thread-safe
 controls; the GUI thread never waits for training, and training never waits for the GUI. The
@@ -23,8 +23,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.errors import PlaygroundError
+from playground.ui.training.pacing import GuiLoad
 
-DRAIN_MS = 100  # at most 10 redraws a second: on a 2-core machine 30 cost the training thread ~35 % (benchmark)
+DRAIN_MS = 100  # at most 10 drains a second; redraws are spaced further when the GUI is slow (pacing.py)
 JOIN_SECONDS = 15.0
 
 
@@ -169,6 +170,7 @@ class TrainingSession(QObject):
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
         self._built_graph: dict | None = None
         self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
+        self.load = GuiLoad()  # the GUI thread's CPU share while training: how far to space redraws
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
         self.timer.timeout.connect(self.drain)
@@ -463,6 +465,7 @@ class TrainingSession(QObject):
         self._flush(rows)
         if self.state == "running" and self._run_t0 is not None:
             now = time.perf_counter()
+            self.load.sample(time.thread_time(), now)
             self._counters["elapsed"] += now - self._run_t0
             self._run_t0 = now
             if now - (self._rate_t0 or now) > 0.5:
@@ -470,6 +473,7 @@ class TrainingSession(QObject):
                 self._rate_samples, self._rate_t0 = 0, now
         else:
             self._run_t0 = time.perf_counter()
+            self.load.pause()
         self.status.emit(dict(self._counters))
         if self.thread is None and not self._old:
             self.timer.stop()
