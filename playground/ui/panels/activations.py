@@ -4,7 +4,8 @@ Owns ``ActivationsPanel`` (the input picker on top, a one-line verdict, then one
 per node in forward order inside a scroll area), ``NodeSection`` (title with name, kind and shape;
 image outputs (C, H, W) as a grid of feature maps with one colour scale per node and a legend,
 vectors as a wrapped heat strip, the classifier's final output also as probability bars),
-``MapGrid`` (an ``ImageGrid`` with a fixed tile size, so a list of grids lines up and scrolls) and
+``MapGrid`` (an ``ImageGrid`` with fixed, wrapping tiles that asks for the height they need, so a
+list of grids lines up and scrolls) and
 ``ProbabilityBars``. Sections are built once per list of nodes and only refilled on later answers,
 so live updates neither flicker nor stall the window. The numbers come from
 ``playground.train.activation_view`` in the training thread; nothing here imports torch.
@@ -23,13 +24,12 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLay
 from playground.ui.panels.input_choice import InputChoice
 from playground.ui.panels.input_picker import InputPicker
 from playground.ui.panels.probe_panel import ProbePanel
-from playground.ui.plots.image_grid import GAP, ImageGrid
+from playground.ui.plots.image_grid import ImageGrid
 
 MAX_CHANNELS = 32  # feature maps drawn per node
 MAP_TILE = 56  # pixels per feature-map tile
 STRIP_CELL = 16  # pixels per value of a heat strip, at most
 BAR_ROW = 18
-LEGEND_MIN_H = 86
 
 
 def strip_width(n: int) -> int:
@@ -55,33 +55,12 @@ def shape_text(shape: tuple) -> str:
 
 
 class MapGrid(ImageGrid):
-    """An ImageGrid whose tiles keep one size (``tile`` pixels wide) and wrap into as many columns
-    as fit; with ``stretch`` its single tile takes the width, at most ``cell`` pixels per column."""
+    """An ImageGrid that asks for the height its tiles need (a list of them scrolls as one)."""
 
-    def __init__(self, tile: int = MAP_TILE, stretch: bool = False, cell: int = STRIP_CELL,
-                 parent: QWidget | None = None):
-        super().__init__(parent, min_tile=tile, max_tile=tile)
-        self.stretch, self.cell = stretch, cell
+    def __init__(self, stretch: bool = False, parent: QWidget | None = None):
+        super().__init__(parent, min_tile=MAP_TILE, max_tile=MAP_TILE, wrap=not stretch,
+                         stretch_cell=STRIP_CELL if stretch else None)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def _layout(self, width: int) -> tuple[int, int, int]:
-        n = len(self.tiles)
-        if n == 0:
-            return 1, 0, 0
-        avail = max(1, width - self._legend_w())
-        aspect = self._aspect()
-        if self.stretch:
-            tw = max(8, min(avail, self.tiles[0].shape[1] * self.cell))
-            return 1, tw, max(1, int(round(tw * aspect)))
-        tw = self.min_tile
-        cols = max(1, min(n, (avail + GAP) // (tw + GAP)))
-        return cols, tw, max(1, int(round(tw * aspect)))
-
-    def _update_min_height(self) -> None:
-        super()._update_min_height()
-        if self.tiles and self._legend_w() and self.minimumHeight() < LEGEND_MIN_H:
-            self.setMinimumHeight(LEGEND_MIN_H)  # room for the colour bar and its two numbers
-        self.updateGeometry()
 
     def sizeHint(self) -> QSize:
         return QSize(400, self.minimumHeight())
@@ -156,7 +135,7 @@ class NodeSection(QFrame):
         self.note.setStyleSheet("color: #5A6270;")
         layout.addWidget(self.note)
         self.maps = len(shape) == 3
-        self.grid = MapGrid(tile=MAP_TILE if self.maps else MAP_TILE, stretch=not self.maps)
+        self.grid = MapGrid(stretch=not self.maps)
         layout.addWidget(self.grid)
         self.bars: ProbabilityBars | None = None
         if final:

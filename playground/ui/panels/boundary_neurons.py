@@ -107,10 +107,10 @@ class NeuronTiles(QWidget):
         if self.hover is None:
             return
         g, t = self.hover
-        if g >= len(self.grids) or t >= len(self.grids[g].images):
+        if g >= len(self.grids) or t >= len(self.grids[g].tiles):
             return
         grid = self.grids[g]
-        pixmap = QPixmap.fromImage(grid.images[t]).scaled(
+        pixmap = QPixmap.fromImage(grid.image(t)).scaled(
             PREVIEW - 2, PREVIEW - 2, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(pixmap)
         tile = grid.tiles[t]

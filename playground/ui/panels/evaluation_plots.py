@@ -43,19 +43,28 @@ class RocPlot(QWidget):
         layout.addWidget(self.plot)
         self.curves: list[pg.PlotDataItem] = []
         self.labels: list[str] = []
+        self._key: tuple | None = None  # the class names the curves were made for
 
     def set_curves(self, roc, auc, names) -> None:
+        labels = [f"{names[i]} (AUC {auc[i]:.3f})" if np.isfinite(auc[i]) else f"{names[i]} (no examples)"
+                  for i in range(len(roc))]
+        key = tuple(str(names[i]) for i in range(len(roc)))
+        if key == self._key:  # the same classes as last time (every epoch): move the curves, keep the items
+            for curve, (fpr, tpr) in zip(self.curves, roc):
+                curve.setData(np.nan_to_num(fpr), np.nan_to_num(tpr))
+            for (_sample, label), text in zip(self.legend.items[1:], labels):
+                label.setText(text)
+            self.labels = labels
+            return
         self.plot.clear()
         self.legend.clear()
-        self.curves, self.labels = [], []
+        self.curves, self.labels, self._key = [], labels, key
         chance = self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#9AA0A6", width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.legend.addItem(chance, "chance (AUC 0.5)")
         for i, (fpr, tpr) in enumerate(roc):
-            label = f"{names[i]} (AUC {auc[i]:.3f})" if np.isfinite(auc[i]) else f"{names[i]} (no examples)"
             curve = self.plot.plot(np.nan_to_num(fpr), np.nan_to_num(tpr), pen=pg.mkPen(COLORS[i % len(COLORS)], width=2),
-                                   name=label)
+                                   name=labels[i])
             self.curves.append(curve)
-            self.labels.append(label)
 
 
 class RegressionPlot(QWidget):

@@ -2,8 +2,8 @@
 activation histograms over training.
 
 Owns ``FiltersPanel`` (three pages in tabs, one job that runs in the training thread and answers for
-the page in view) and ``ColumnGrid`` (an ``ImageGrid`` whose column count can be fixed, so a layer's
-kernels line up as out-channel rows by in-channel columns). The torch work lives in
+the page in view); a layer's kernels line up as out-channel rows by in-channel columns (``ImageGrid``
+with ``columns`` fixed). The torch work lives in
 ``playground.train.filter_view``; the histogram page in ``filters_histograms``. Every job also
 records one histogram snapshot of every layer (weights, and activations of 16 fixed validation
 examples), so the histories keep growing while any page of the panel is open.
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QScrol
 
 from playground.ui.panels.filters_histograms import HistogramPage
 from playground.ui.panels.probe_panel import ProbePanel
-from playground.ui.plots.image_grid import GAP, ImageGrid
+from playground.ui.plots.image_grid import ImageGrid
 
 MAX_OUT, MAX_IN = 16, 8  # kernels shown per layer: out-channel rows x in-channel columns
 MAX_UNITS = 32  # dense units shown as input-shaped images
@@ -25,20 +25,6 @@ HIST_EXAMPLES = 16  # fixed validation examples for activation histograms (64 co
 PAGES = ("kernels", "edges", "histograms")
 CLASSIC = ("sobel_x", "sobel_y", "prewitt_x", "scharr_x", "laplacian")  # kernels shown beside the learned ones
 DENSE_TAG = " (weights as images)"
-
-
-class ColumnGrid(ImageGrid):
-    """An ImageGrid with ``columns`` fixed (None: the grid picks, as ImageGrid does)."""
-
-    columns: int | None = None
-
-    def _layout(self, width: int) -> tuple[int, int, int]:
-        if not self.columns or not self.tiles:
-            return super()._layout(width)
-        cols = self.columns
-        avail = max(1, width - self._legend_w() - GAP * (cols - 1))
-        tw = int(max(self.min_tile, min(self.max_tile, avail / cols)))
-        return cols, tw, max(1, int(round(tw * self._aspect())))
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -141,7 +127,7 @@ class FiltersPanel(ProbePanel):
         row.addWidget(self.rgb_check)
         row.addWidget(self.kernel_note, 1)
         lay.addLayout(row)
-        self.kernel_grid = ColumnGrid(min_tile=22, max_tile=90)
+        self.kernel_grid = ImageGrid(min_tile=22, max_tile=90)  # columns set per layer: in-channels
         lay.addWidget(scrolled(self.kernel_grid), 1)
         self.tabs.addTab(page, "Kernels")
 

@@ -14,6 +14,15 @@ panel can map it back to a unit or an example. Colour scales:
 
 RGB tiles ((H, W, 3) floats in [0, 1]) are drawn as they are. The widget asks for enough height to
 keep tiles at least ``min_tile`` pixels; put it in a QScrollArea when there may be many.
+
+How tiles are laid out (constructor options, or the attributes of the same names later):
+- by default the grid picks the tile size (``min_tile``..``max_tile``) that fills the space best;
+- ``columns=k``: exactly k columns (a layer's kernels as out-channel rows by in-channel columns);
+- ``wrap=True``: tiles keep ``min_tile`` pixels and wrap into as many columns as fit, so a list of
+  grids lines up;
+- ``stretch_cell=c``: one tile takes the width, at most c pixels per tile column (heat strips).
+The geometry is computed once per size and content, and only the tiles in the repainted area are
+drawn, so a gallery of hundreds of examples stays cheap to repaint.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 CAPTION_H = 14
 GAP = 4
 LEGEND_W = 54
+LEGEND_MIN_H = 86  # room for the colour bar and its two numbers
 _LUTS: dict[str, np.ndarray] = {}
 
 
@@ -81,12 +91,15 @@ class ImageGrid(QWidget):
     tile_clicked = Signal(int, int, int)  # tile index, row, column (array coordinates)
     tile_hovered = Signal(int)  # the tile under the mouse, -1 when none
 
-    def __init__(self, parent: QWidget | None = None, *, min_tile: int = 28, max_tile: int = 160):
+    def __init__(self, parent: QWidget | None = None, *, min_tile: int = 28, max_tile: int = 160,
+                 columns: int | None = None, wrap: bool = False, stretch_cell: int | None = None):
         super().__init__(parent)
         self.min_tile, self.max_tile = min_tile, max_tile
+        self.columns, self.wrap, self.stretch_cell = columns, wrap, stretch_cell
+        self._geometry: tuple[tuple, tuple[int, int, int]] | None = None  # (key, (columns, tile w, tile h))
         self.tiles: list[np.ndarray] = []
         self.captions: list[str] = []
-        self.images: list[QImage] = []
+        self._images: dict[int, QImage] = {}
         self.scale = "shared"
         self.cmap = "viridis"
         self.legend = True
@@ -109,15 +122,19 @@ class ImageGrid(QWidget):
         self.captions = list(captions) + [""] * (len(self.tiles) - len(captions))
         self.scale, self.cmap, self.legend, self.legend_label = scale, cmap, legend, legend_label
         self.range = value_range(self.tiles, scale if scale != "each" else "shared")
-        table = lut(cmap)
-        self.images = []
-        for t in self.tiles:
-            lo, hi = value_range([t], "shared") if scale == "each" else self.range
-            self.images.append(to_image(t, lo, hi, table))
+        self._images = {}  # made when first painted: a long gallery converts only what is seen
         self.boxes, self.heats, self._heat_images = {}, {}, {}
         self.highlight = None
         self._update_min_height()
         self.update()
+
+    def image(self, index: int) -> QImage:
+        """Tile ``index`` as a QImage in the grid's colours (made once, on first use)."""
+        if index not in self._images:
+            tile = self.tiles[index]
+            lo, hi = value_range([tile], "shared") if self.scale == "each" else self.range
+            self._images[index] = to_image(tile, lo, hi, lut(self.cmap))
+        return self._images[index]
 
     def clear(self, text: str = "") -> None:
         self.empty_text = text
@@ -167,13 +184,23 @@ class ImageGrid(QWidget):
         return h / max(1, w)
 
     def _layout(self, width: int) -> tuple[int, int, int]:
-        """(columns, tile width, tile height) for the available width and height."""
+        """(columns, tile width, tile height) for ``width`` and the widget's height."""
         n = len(self.tiles)
         if n == 0:
             return 1, 0, 0
         avail_w = max(1, width - self._legend_w())
-        avail_h = max(1, self.height())
         aspect = self._aspect()
+        if self.stretch_cell:
+            tw = max(8, min(avail_w, self.tiles[0].shape[1] * self.stretch_cell))
+            return 1, tw, max(1, int(round(tw * aspect)))
+        if self.wrap:
+            tw = self.min_tile
+            return max(1, min(n, (avail_w + GAP) // (tw + GAP))), tw, max(1, int(round(tw * aspect)))
+        if self.columns:
+            cols = self.columns
+            tw = int(max(self.min_tile, min(self.max_tile, (avail_w - GAP * (cols - 1)) / cols)))
+            return cols, tw, max(1, int(round(tw * aspect)))
+        avail_h = max(1, self.height())
         best = (1, self.min_tile)
         for cols in range(1, n + 1):
             rows = math.ceil(n / cols)
@@ -188,39 +215,63 @@ class ImageGrid(QWidget):
             cols = max(1, (avail_w + GAP) // (tw + GAP))
         return cols, tw, max(1, int(round(tw * aspect)))
 
+    def geometry_for(self, width: int) -> tuple[int, int, int]:
+        """``_layout(width)``, remembered until the size, the tiles or the layout options change."""
+        key = (width, self.height(), len(self.tiles), self._aspect(), self._legend_w(), self.min_tile,
+               self.max_tile, self.columns, self.wrap, self.stretch_cell)
+        if self._geometry is None or self._geometry[0] != key:
+            self._geometry = (key, self._layout(width))
+        return self._geometry[1]
+
     def _update_min_height(self) -> None:
         n = len(self.tiles)
         if not n:
             self.setMinimumHeight(60)
             return
-        cols, tw, th = self._layout(max(self.width(), 200))
+        cols, tw, th = self.geometry_for(max(self.width(), 200))
         rows = math.ceil(n / cols)
-        self.setMinimumHeight(min(4000, rows * (th + CAPTION_H + GAP)))
+        height = min(4000, rows * (th + CAPTION_H + GAP))
+        if self._legend_w():
+            height = max(height, LEGEND_MIN_H)
+        self.setMinimumHeight(height)
+        self.updateGeometry()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_min_height()
 
     def tile_rect(self, index: int) -> QRectF:
-        cols, tw, th = self._layout(self.width())
+        cols, tw, th = self.geometry_for(self.width())
         r, c = divmod(index, cols)
         return QRectF(c * (tw + GAP), r * (th + CAPTION_H + GAP) + CAPTION_H, tw, th)
 
     def hit(self, pos: QPointF) -> tuple[int, int, int] | None:
         """(tile, row, col) under a widget position, or None."""
-        for i, t in enumerate(self.tiles):
-            rect = self.tile_rect(i)
-            if rect.contains(pos):
-                h, w = t.shape[:2]
-                row = min(h - 1, int((pos.y() - rect.top()) / rect.height() * h))
-                col = min(w - 1, int((pos.x() - rect.left()) / rect.width() * w))
-                return i, row, col
-        return None
+        if not self.tiles:
+            return None
+        cols, tw, th = self.geometry_for(self.width())
+        c, r = int(pos.x() // (tw + GAP)), int(pos.y() // (th + CAPTION_H + GAP))
+        i = r * cols + c
+        if not (0 <= c < cols and 0 <= i < len(self.tiles)):
+            return None
+        rect = self.tile_rect(i)
+        if not rect.contains(pos):
+            return None  # on a caption or in a gap
+        h, w = self.tiles[i].shape[:2]
+        row = min(h - 1, int((pos.y() - rect.top()) / rect.height() * h))
+        col = min(w - 1, int((pos.x() - rect.left()) / rect.width() * w))
+        return i, row, col
 
     # ---- painting --------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
+        try:
+            self._paint(p, QRectF(event.rect()))
+        finally:
+            p.end()
+
+    def _paint(self, p: QPainter, exposed: QRectF) -> None:
         p.fillRect(self.rect(), QColor("#FFFFFF"))
         small = QFont()
         small.setPointSizeF(7.5)
@@ -230,12 +281,14 @@ class ImageGrid(QWidget):
                 p.setPen(QColor("#5A6270"))
                 p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.TextFlag.TextWordWrap, self.empty_text)
             return
-        for i, image in enumerate(self.images):
+        for i in range(len(self.tiles)):
             rect = self.tile_rect(i)
+            if not exposed.intersects(rect.adjusted(-3, -CAPTION_H - 3, GAP + 3, 3)):
+                continue  # scrolled out of view
             p.setPen(QColor("#1F2328"))
             p.drawText(QRectF(rect.left(), rect.top() - CAPTION_H, rect.width() + GAP, CAPTION_H),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.captions[i])
-            p.drawImage(rect, image)
+            p.drawImage(rect, self.image(i))
             if i in self._heat_images:
                 p.drawImage(rect, self._heat_images[i])
             if i in self.boxes:
