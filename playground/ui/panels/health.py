@@ -150,9 +150,11 @@ class HealthPanel(ProbePanel):
         super()._new_run(*args)
 
     def _clear(self, *args) -> None:
+        """A new run: the history starts over; the layers' curves stay (emptied) for the next answer."""
         self.history.clear()
         self.latest = None
-        self._make_curves(())
+        for curve in self.curves["grad"] + self.curves["ratio"]:
+            curve.setData([], [])
 
     # ---- answers ---------------------------------------------------------------------------------
 
