@@ -27,6 +27,7 @@ from playground.ui.training.pacing import GuiLoad
 
 DRAIN_MS = 100  # at most 10 drains a second; redraws are spaced further when the GUI is slow (pacing.py)
 JOIN_SECONDS = 15.0
+STATUS_S = 0.25  # while training, the status line (epoch, step, samples/s, time) is updated this often
 
 
 def load_splits(dataset: dict, seed: int):
@@ -165,6 +166,7 @@ class TrainingSession(QObject):
         self._counters = {"epoch": 0, "step": 0, "samples_per_s": 0.0, "elapsed": 0.0}
         self._rate_samples, self._rate_t0 = 0, None
         self._run_t0: float | None = None
+        self._status_at = 0.0
         self._jobs: list[tuple] = []  # (owner, fn) for the worker while no run is going
         self._want_fit = False
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
@@ -474,7 +476,10 @@ class TrainingSession(QObject):
         else:
             self._run_t0 = time.perf_counter()
             self.load.pause()
-        self.status.emit(dict(self._counters))
+        now = time.perf_counter()
+        if self.state != "running" or now - self._status_at >= STATUS_S:  # the line repaints: 4 a second is plenty
+            self._status_at = now
+            self.status.emit(dict(self._counters))
         if self.thread is None and not self._old:
             self.timer.stop()
 
