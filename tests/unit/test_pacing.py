@@ -3,9 +3,14 @@ CPU share, stays within its bounds, and probe intervals keep each probe to its s
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 import pytest
 
-from playground.ui.training.pacing import JOB_SHARE, MAX_SLOWDOWN, GuiLoad, job_interval
+from playground.ui.training.pacing import (JOB_SHARE, MAX_SLOWDOWN, TRAINING_NICE, GuiLoad, job_interval,
+                                           lower_thread_priority)
 
 
 def feed(load: GuiLoad, share: float, seconds: float, start=(0.0, 0.0)) -> tuple[float, float]:
@@ -51,3 +56,23 @@ def test_job_interval_keeps_a_probe_to_its_share():
     assert job_interval(0.4, 0.001) == 0.4  # a cheap probe: the panel's own interval
     assert job_interval(0.4, 0.05) == pytest.approx(0.05 / JOB_SHARE)  # 50 ms: asked every ~3.3 s
     assert job_interval(0.4, 0.05, share=0) == 0.4
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are a Linux feature")
+def test_the_training_thread_lowers_only_its_own_priority():
+    seen = {}
+
+    def work():
+        tid = threading.get_native_id()
+        before = os.getpriority(os.PRIO_PROCESS, tid)
+        seen["done"] = lower_thread_priority()
+        seen["change"] = os.getpriority(os.PRIO_PROCESS, tid) - before
+        seen["capped"] = before + TRAINING_NICE > 19
+
+    main_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen["done"]
+    assert seen["change"] == TRAINING_NICE or seen["capped"]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before  # the window's is untouched

@@ -23,7 +23,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.errors import PlaygroundError
-from playground.ui.training.pacing import GuiLoad
+from playground.ui.training.pacing import GuiLoad, lower_thread_priority
 
 DRAIN_MS = 100  # at most 10 drains a second; redraws are spaced further when the GUI is slow (pacing.py)
 JOIN_SECONDS = 15.0
@@ -403,6 +403,7 @@ class TrainingSession(QObject):
         """The training thread: set up a Trainer if needed, then apply queued commands, run jobs and
         fit until nothing is left to do."""
         me = threading.current_thread()
+        lower_thread_priority()  # the window gets a core at once when it needs one
         try:
             if trainer is None:
                 from playground.train import Trainer
