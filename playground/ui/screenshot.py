@@ -70,13 +70,15 @@ def train_in_window(app, window, steps: int, timeout: float = 300.0) -> str:
     errors: list[str] = []
     session.failed.disconnect(window.training.show_failure)  # no modal box in a picture run
     session.failed.connect(errors.append)
+    states: list[str] = []  # (a panel's job may already have built the trainer, with the session idle)
+    session.state_changed.connect(lambda state, _text: states.append(state))
     session.step(steps)
     end = time.monotonic() + timeout
     while time.monotonic() < end and not errors:
         app.processEvents()
         trainer = session.trainer
-        if trainer is not None and (trainer.step_count >= steps or session.state == "idle") \
-                and session.state in ("paused", "idle"):
+        done = trainer is not None and trainer.step_count >= steps and session.state in ("paused", "idle")
+        if done or ("running" in states and session.state == "idle"):  # reached, or ended early
             break
         time.sleep(0.005)
     _pump(app, 0.2)

@@ -145,3 +145,18 @@ def test_every_kind_of_preset_opens_valid(make_window, preset):
     window = make_window(preset)
     assert len(window.scene.nodes) == len(window.doc.graph.nodes) and not window.doc.errors()
     assert all(item.shape_text != "?" for item in window.scene.nodes.values())
+
+
+def test_screenshot_training_goes_the_whole_way_with_a_panel_open(make_window, qtbot):
+    """A panel shown before training builds the trainer while the session is idle; the picture's
+    training must still run every step asked for (it used to stop after the first few)."""
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.screenshot import train_in_window
+
+    window = make_window("lenet5")
+    panel = window.training.show_panel("activations")
+    qtbot.waitUntil(lambda: panel.results >= 1, timeout=30000)
+    assert window.training.session.trainer is not None and window.training.session.state == "idle"
+    message = train_in_window(QApplication.instance(), window, 12)
+    assert message.startswith("Trained 12 steps in the app"), message
