@@ -120,7 +120,8 @@ def test_lenet_clicked_unit_box_heat_and_table(make_window, qtbot):
 
     # another input: the panel follows the shared choice
     n = panel.results
-    panel.index_spin.setValue(3)
+    qtbot.waitUntil(lambda: panel.picker.index_box.maximum() >= 3, timeout=30000)  # the split's size is known
+    panel.picker.index_box.setValue(3)
     assert (panel.choice.split, panel.choice.index) == ("val", 3)
     qtbot.waitUntil(lambda: panel.results > n and not panel.in_flight and not panel.stale, timeout=60000)
     heat = gradient_of_unit(s, panel.choice, forward, 2, 0, 0)

@@ -1,7 +1,8 @@
 """The Receptive Field panel: click a unit of a feature map, see which input pixels it can and does see.
 
-Owns ``ReceptiveFieldPanel``. Left: one channel of the chosen layer's output for the shared input
-(click a unit to pick it). Right: the input with the unit's theoretical receptive field as a green
+Owns ``ReceptiveFieldPanel``. On top, the shared input picker (the same example as the other panels;
+browse, misclassified or draw your own). Left: one channel of the chosen layer's output for that
+input (click a unit to pick it). Right: the input with the unit's theoretical receptive field as a green
 box (analytic, ``graph/receptive.py`` through ``graph/receptive_box.py``: stride, padding, dilation
 and branches) and its effective receptive field as a red heat map (|d unit / d input|, computed in
 the training thread by ``train/rf_view.py``). A line compares the two sizes in words, and a table
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from playground.graph.receptive import receptive_fields
 from playground.graph.receptive_box import describe_box, layer_rows, spatial_nodes, unit_box
-from playground.ui.panels.input_choice import SPLITS
+from playground.ui.panels.input_picker import InputPicker
 from playground.ui.panels.probe_panel import ProbePanel
 from playground.ui.plots.image_grid import ImageGrid
 
@@ -42,23 +43,16 @@ class ReceptiveFieldPanel(ProbePanel):
         self.unit: tuple[int, int] | None = None  # (row, col) in the chosen layer's map; None: its centre
         self.rows = []
 
+        self.picker = InputPicker(context)  # the shared input: browse, misclassified, draw your own
+        self.layout_.addWidget(self.picker)
         controls = QHBoxLayout()
         self.layer_combo = QComboBox()
         self.layer_combo.setToolTip("The layer whose units you click (layers with (channels, height, width) outputs)")
         self.channel_spin = QSpinBox()
         self.channel_spin.setToolTip("Which channel (feature map) of that layer to show")
-        self.split_combo = QComboBox()
-        self.split_combo.addItems(SPLITS)
-        self.index_spin = QSpinBox()
-        self.index_spin.setRange(0, 999_999)
-        self.index_spin.setToolTip("Which example of the split is the input (shared with the other panels)")
-        self.input_text = QLabel("")
-        self.input_text.setStyleSheet("color: #5A6270;")
-        for label, widget in (("Layer", self.layer_combo), ("Channel", self.channel_spin),
-                              ("Input", self.split_combo), ("#", self.index_spin)):
+        for label, widget in (("Layer", self.layer_combo), ("Channel", self.channel_spin)):
             controls.addWidget(QLabel(label))
             controls.addWidget(widget)
-        controls.addWidget(self.input_text)
         controls.addStretch(1)
         self.layout_.addLayout(controls)
 
@@ -99,14 +93,10 @@ class ReceptiveFieldPanel(ProbePanel):
 
         self.layer_combo.currentIndexChanged.connect(self._layer_changed)
         self.channel_spin.valueChanged.connect(lambda *_: self.invalidate())
-        self.split_combo.currentTextChanged.connect(self._input_edited)
-        self.index_spin.valueChanged.connect(self._input_edited)
         self.map_grid.tile_clicked.connect(self._clicked)
         self.table.cellClicked.connect(self._table_clicked)
-        self.choice.changed.connect(self._sync_input)
         self.doc.analysis_changed.connect(self._refresh_structure)
         self.doc.project_replaced.connect(self._refresh_structure)
-        self._sync_input()
         self._refresh_structure()
 
     # ---- the graph's structure: layers, fields, table ----------------------------------------------
@@ -187,18 +177,6 @@ class ReceptiveFieldPanel(ProbePanel):
             self.layer_combo.setCurrentIndex(self.node_ids.index(self.rows[r].node_id))
 
     # ---- the input -------------------------------------------------------------------------------
-
-    def _sync_input(self) -> None:
-        for w in (self.split_combo, self.index_spin):
-            w.blockSignals(True)
-        self.split_combo.setCurrentText(self.choice.split)
-        self.index_spin.setValue(self.choice.index)
-        for w in (self.split_combo, self.index_spin):
-            w.blockSignals(False)
-        self.input_text.setText(self.choice.describe() if self.choice.custom is not None else "")
-
-    def _input_edited(self, *args) -> None:
-        self.choice.set_example(self.split_combo.currentText(), self.index_spin.value())
 
     # ---- clicking a unit -------------------------------------------------------------------------
 
