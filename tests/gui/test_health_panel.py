@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from torch import nn
 
 from playground.graph.project import PRESETS_DIR, project_from_dict
 from playground.train import Callback, sanity
 from playground.train.health_view import RESTING_EXAMPLES
 from playground.ui.panels.health_history import REFERENCE_RATIO, HealthHistory
+from tests.references import dead_relu_shares
 
 LONG = 100000
 
@@ -115,14 +115,7 @@ def test_dead_relu_shares_equal_an_independent_forward_pass(make_window, qtbot):
     model = copy.deepcopy(s.trainer.model).eval()
     feed = s.trainer.train_feed
     x, _ = feed.sample(list(range(min(len(feed), RESTING_EXAMPLES))))
-    outs = {}
-    hooks = [m.register_forward_hook(lambda mod, a, o, name=name: outs.__setitem__(name, o))
-             for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
-    with torch.no_grad():
-        model(x)
-    for hook in hooks:
-        hook.remove()
-    expected = {name: float((o <= 0).all(dim=0).float().mean()) for name, o in outs.items()}
+    expected = dead_relu_shares(model, x)
     assert expected["relu1"] >= 5 / 8
     assert panel.unit_shares == pytest.approx(expected)
     heights = panel.bars.opts["height"]

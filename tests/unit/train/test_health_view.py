@@ -10,6 +10,7 @@ from torch import nn
 from playground.train import TrainConfig, Trainer, sanity
 from playground.train.health_view import RESTING_EXAMPLES, resting_health, run_sanity
 
+from tests.references import dead_relu_shares
 from train_helpers import mlp
 
 
@@ -30,15 +31,7 @@ def test_resting_health_equals_an_independent_backward_pass(blob_splits):
     assert {l.name: l.grad_norm for l in health.layers} == pytest.approx(expected, rel=1e-5)
     assert all(math.isnan(l.update_ratio) for l in health.layers)
     relus = [u for u in health.units if u.kind == "relu"]
-    outs = {}
-    hooks = [m.register_forward_hook(lambda mod, a, o, name=name: outs.__setitem__(name, o))
-             for name, m in model.named_modules() if isinstance(m, nn.ReLU)]
-    with torch.no_grad():
-        model(x)
-    for h in hooks:
-        h.remove()
-    assert {u.name: u.dead_share for u in relus} == pytest.approx(
-        {name: float((o <= 0).all(dim=0).float().mean()) for name, o in outs.items()})
+    assert {u.name: u.dead_share for u in relus} == pytest.approx(dead_relu_shares(model, x))
 
 
 @pytest.mark.parametrize("tool", ["initial_loss", "overfit", "gradient_check", "lr_finder"])
