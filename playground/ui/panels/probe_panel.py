@@ -182,7 +182,7 @@ class ProbePanel(QWidget):
         if self.session.state == "running":
             wait = self._asked_at + self.pace() - time.monotonic()
             if wait > 0:  # asked a moment ago: the timer asks again when it is due
-                self.stale = True
+                self.stale = True  # (a direct call too: it still wants its answer)
                 if not self.timer.isActive():
                     self.timer.start(int(wait * 1000) + 1)
                 return False

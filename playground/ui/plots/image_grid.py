@@ -123,6 +123,7 @@ class ImageGrid(QWidget):
         self.scale, self.cmap, self.legend, self.legend_label = scale, cmap, legend, legend_label
         self.range = value_range(self.tiles, scale if scale != "each" else "shared")
         self._images = {}  # made when first painted: a long gallery converts only what is seen
+        self._geometry = None
         self.boxes, self.heats, self._heat_images = {}, {}, {}
         self.highlight = None
         self._update_min_height()
@@ -216,9 +217,9 @@ class ImageGrid(QWidget):
         return cols, tw, max(1, int(round(tw * aspect)))
 
     def geometry_for(self, width: int) -> tuple[int, int, int]:
-        """``_layout(width)``, remembered until the size, the tiles or the layout options change."""
-        key = (width, self.height(), len(self.tiles), self._aspect(), self._legend_w(), self.min_tile,
-               self.max_tile, self.columns, self.wrap, self.stretch_cell)
+        """``_layout(width)``, remembered until the size or the layout options change (new tiles
+        forget it: ``set_tiles``)."""
+        key = (width, self.height(), self.min_tile, self.max_tile, self.columns, self.wrap, self.stretch_cell)
         if self._geometry is None or self._geometry[0] != key:
             self._geometry = (key, self._layout(width))
         return self._geometry[1]

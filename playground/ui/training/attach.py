@@ -47,10 +47,7 @@ class TrainingUI:
             host = self.hosts[entry.key] = PanelHost(entry, self.context)
             window._add_dock(entry.key, entry.title, host, Qt.DockWidgetArea.BottomDockWidgetArea)
             window.docks[entry.key].setToolTip(entry.tip)
-            window.docks[entry.key].visibilityChanged.connect(host.set_on_screen)
-            window.docks[entry.key].topLevelChanged.connect(
-                lambda _floating, dock=window.docks[entry.key], host=host: QTimer.singleShot(
-                    0, lambda: host.set_on_screen(dock_on_screen(dock))))
+            self._watch(window.docks[entry.key], host)
             window.tabifyDockWidget(window.docks[previous], window.docks[entry.key])
             previous = entry.key
         window.docks["problems"].raise_()  # the inside panels wait behind their tabs until asked for
@@ -68,6 +65,14 @@ class TrainingUI:
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
+
+    @staticmethod
+    def _watch(dock, host: PanelHost) -> None:
+        """``host`` follows whether ``dock`` can be seen: a tab made current or hidden behind another
+        (``visibilityChanged``), or the dock floated out or docked back (``topLevelChanged``, asked
+        again once the move is done)."""
+        dock.visibilityChanged.connect(host.set_on_screen)
+        dock.topLevelChanged.connect(lambda _floating: QTimer.singleShot(0, lambda: host.set_on_screen(dock_on_screen(dock))))
 
     def _build_settings(self) -> None:
         from playground.ui.training.settings_panel import SettingsPanel
