@@ -40,16 +40,23 @@ def test_curves_redraw_at_once_when_idle_and_paced_while_training(window, qtbot,
 
 def test_a_costly_probe_is_asked_less_often_while_training(make_window, qtbot, monkeypatch):
     window = make_window("lenet5")
+    session = window.training.session
     panel = window.training.show_panel("activations")
     qtbot.waitUntil(lambda: panel.results >= 1, timeout=30000)
-    assert panel.job_seconds > 0  # measured in the training thread
+    assert panel.job_seconds == 0  # asked at rest: not what pacing limits, not timed
+    session.play()
+    qtbot.waitUntil(lambda: panel.job_seconds > 0, timeout=30000)  # asked while training: timed in the worker
+    session.pause()
+    qtbot.waitUntil(lambda: session.state == "paused", timeout=30000)
+    session.load.slowdown = 1.0
+    panel.job_seconds = 0.001
     assert panel.pace() == pytest.approx(panel.interval_ms / 1000)  # a cheap probe: its own interval
     panel.job_seconds = 0.06
     assert panel.pace() == pytest.approx(0.06 / JOB_SHARE)
-    window.training.session.load.slowdown = 3.0
+    session.load.slowdown = 3.0
     panel.job_seconds = 0.0
     assert panel.pace() == pytest.approx(3.0 * panel.interval_ms / 1000)
-    monkeypatch.setattr(window.training.session, "state", "running")
+    monkeypatch.setattr(session, "state", "running")
     panel._asked_at = time.monotonic()
     panel.in_flight = False
     assert panel.request() is False  # asked a moment ago: the timer asks again when due
@@ -64,3 +71,13 @@ def test_a_panel_floated_out_of_its_tab_group_is_on_screen_and_asked(make_window
     dock.show()
     qtbot.waitUntil(lambda: host.on_screen and host.panel() is not None, timeout=5000)
     qtbot.waitUntil(lambda: host.panel().results >= 1, timeout=30000)
+
+
+def test_a_costly_probe_at_rest_does_not_slow_the_live_one(make_window, qtbot):
+    """Training Health measures 256 examples at rest (~0.1 s) but only flags the next step while
+    training: the rest measurement must not space the live ones out."""
+    window = make_window("lenet5")
+    panel = window.training.show_panel("health")
+    qtbot.waitUntil(lambda: panel.results >= 1, timeout=30000)
+    assert panel.job_seconds == 0
+    assert panel.pace() == pytest.approx(window.training.session.load.interval(panel.interval_ms / 1000))

@@ -61,7 +61,7 @@ class ProbePanel(QWidget):
         self.on_screen = True  # the dock hosting it says otherwise (set_on_screen)
         self.in_flight = False
         self._asked_at = -1e9
-        self.job_seconds = 0.0  # training-thread time of the last probe (written by the worker)
+        self.job_seconds = 0.0  # training-thread time of the last probe asked while training ran (worker)
         self.last_result: Any = None
         self.last_error = ""
         self.results = 0  # how many answers were shown (tests wait on it)
@@ -192,11 +192,13 @@ class ProbePanel(QWidget):
         self.stale = False
         self.in_flight = True
         self._asked_at = time.monotonic()
-        self.session.submit(self.owner, self._timed(fn))
+        self.session.submit(self.owner, self._timed(fn) if self.session.state == "running" else fn)
         return True
 
     def _timed(self, fn: Callable) -> Callable:
-        """``fn`` that also notes how long it took the training thread (for ``pace``)."""
+        """``fn`` that also notes how long it took the training thread (for ``pace``). Only probes
+        asked while training runs are timed: that is the cost pacing limits, and a panel may ask
+        something else, costlier, at rest (Training Health measures 256 examples then)."""
         def timed(trainer):
             start = time.perf_counter()
             try:
