@@ -1,13 +1,13 @@
 """CIFAR-10 from its python pickle batches (``data_batch_1`` .. ``data_batch_5``, ``test_batch``).
 
 Looks in the folder the user names, its ``cifar-10-batches-py/`` sub-folder, and the same places
-under the per-user data folder. Pickles are read with a restricted unpickler that only builds
-dicts, lists, bytes and numpy arrays, so a hostile file cannot run code. Owns CIFAR reading only.
+under the per-user data folder. Pickles are read by ``safe_pickle``: nothing in them is called, not
+even numpy; the pixel and label arrays are rebuilt from raw bytes with a fixed dtype, so a hostile
+file can neither run code nor crash the reader. Owns CIFAR reading only.
 """
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,7 @@ import torch
 
 from playground.core.errors import DataError
 
-from . import locations
+from . import locations, safe_pickle
 from .spec import DatasetSpec, Param, RawData
 
 TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
@@ -23,20 +23,9 @@ TEST = "test_batch"
 SUBDIR = "cifar-10-batches-py"
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
-#: (module, name) pairs a CIFAR pickle may refer to: numpy's array reconstruction, nothing that runs code
-_ALLOWED = {
-    (mod, name)
-    for mod in ("numpy.core.multiarray", "numpy._core.multiarray", "numpy")
-    for name in ("_reconstruct", "ndarray", "dtype", "scalar")
-} | {("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
-      ("_codecs", "encode")}  # protocol-2 pickles written by Python 3 spell bytes this way
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
+#: a batch is 30.7 MB (10,000 images); anything far larger is not a CIFAR-10 python batch
+MAX_BATCH_BYTES = 256 * 2**20
+N_PIXELS = 3 * 32 * 32
 
 
 def _folders(root: str | None) -> list[Path]:
@@ -53,32 +42,45 @@ def find(root: str | None = None) -> Path | None:
     return None
 
 
+def _labels(value, n: int) -> np.ndarray:
+    """Labels from a list of ints (the official files) or a recorded integer array, each 0..9."""
+    if type(value) is list:
+        if not all(type(v) is int for v in value):
+            raise ValueError("'labels' holds something other than whole numbers")
+        low, high = (min(value), max(value)) if value else (0, 0)
+        labels = np.array(value if 0 <= low and high <= 9 else [], dtype=np.int64)
+    else:
+        labels = safe_pickle.to_array(value, safe_pickle.INT_CODES)
+        low, high = (int(labels.min()), int(labels.max())) if labels.size else (0, 0)
+        labels = labels.astype(np.int64)
+    if low < 0 or high > 9:
+        raise ValueError(f"labels must be 0..9, found {low}..{high}")
+    if labels.shape != (n,):
+        raise ValueError(f"expected {n} labels (one per image), found shape {labels.shape}")
+    return labels
+
+
 def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(images (N, 3, 32, 32) uint8, labels (N,) int64) from one pickle batch."""
+    """(images (N, 3, 32, 32) uint8, labels (N,) int64) from one pickle batch.
+
+    Nothing in the pickle is called: ``safe_pickle`` records numpy's reconstruction calls and the
+    arrays are rebuilt here from raw bytes with a fixed dtype (uint8 pixels, integer labels)."""
     fix = "replace it with the file from cifar-10-python.tar.gz (download it again)"
-    try:
-        with open(path, "rb") as f:
-            d = _SafeUnpickler(f, encoding="bytes").load()
-    except OSError as exc:
-        raise DataError(f"cannot read the file ({exc.strerror or exc})", where=str(path), fix=fix) from None
-    except Exception as exc:  # a damaged pickle can raise almost anything
-        raise DataError(f"not a CIFAR-10 python batch ({type(exc).__name__}: {exc})", where=str(path),
-                        fix=fix) from None
-    if not isinstance(d, dict):
+    d = safe_pickle.load(path, what="a CIFAR-10 python batch", max_bytes=MAX_BATCH_BYTES, fix=fix)
+    if type(d) is not dict:
         raise DataError("not a CIFAR-10 python batch (no dictionary inside)", where=str(path), fix=fix)
-    d = {k.decode() if isinstance(k, bytes) else k: v for k, v in d.items()}
-    data, labels = d.get("data"), d.get("labels")
+    d = {k.decode("latin-1") if type(k) is bytes else k: v for k, v in d.items()}
+    if "data" not in d or "labels" not in d:
+        raise DataError("not a CIFAR-10 python batch (expected 'data' (N x 3072 bytes) and N 'labels')",
+                        where=str(path), fix=fix)
     try:
-        data = np.asarray(data, dtype=np.uint8)
-        labels = np.asarray(labels, dtype=np.int64)
-        ok = data.ndim == 2 and data.shape[1] == 3072 and labels.shape == (len(data),)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise DataError("expected 'data' (N x 3072 bytes) and N 'labels'", where=str(path), fix=fix)
-    if len(labels) and (labels.min() < 0 or labels.max() > 9):
-        raise DataError(f"labels must be 0..9, found {labels.min()}..{labels.max()}", where=str(path), fix=fix)
-    return data.reshape(-1, 3, 32, 32), labels  # (N, 3, 32, 32)
+        data = safe_pickle.to_array(d["data"], {"u1": np.uint8})
+        if data.ndim != 2 or data.shape[1] != N_PIXELS:
+            raise ValueError(f"expected 'data' (N x {N_PIXELS} bytes), found shape {data.shape}")
+        labels = _labels(d["labels"], len(data))
+    except ValueError as exc:
+        raise DataError(f"not a CIFAR-10 python batch: {exc}", where=str(path), fix=fix) from None
+    return data.reshape(-1, 3, 32, 32).copy(), labels  # (N, 3, 32, 32), writable
 
 
 def load(params: dict, root, seed: int) -> RawData:

@@ -1,0 +1,202 @@
+"""Reading numpy-array pickles (CIFAR-10's python batches) without letting the pickle build anything.
+
+A pickle is a small program; even a "restricted" unpickler that lets it call numpy (``dtype``,
+``scalar``, ``_reconstruct``) lets a forged dtype state build an object whose pointer slots hold
+attacker bytes (a segfault, or worse). Here nothing from numpy is ever called while unpickling:
+
+1. the whole file is read (at most ``max_bytes``) and every opcode is checked with
+   ``pickletools.genops`` first: no opcode that builds instances (``INST``, ``OBJ``, ``NEWOBJ``,
+   extension codes, persistent ids, out-of-band buffers), and every declared length fits the file;
+2. the unpickler's ``find_class`` hands out inert stand-ins (``_Array``, ``_Dtype``, ``_Buffer``)
+   that only record their arguments and state; everything else the pickle names is refused, so the
+   result holds plain ``dict`` / ``list`` / ``tuple`` / ``bytes`` / ``str`` / ``int`` and stand-ins;
+3. ``to_array`` turns a recorded array into numpy only after checking it: the dtype must be one of
+   the plain integer codes the caller allows (no fields, no sub-arrays, no objects), the shape plain
+   non-negative ints whose product (Python ints, no overflow) times the item size equals the raw
+   byte count; the array is then ``np.frombuffer`` of those bytes with a dtype chosen from our table.
+
+Owns this reading only; which keys a CIFAR batch has is ``cifar.py``'s business.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import pickle
+import pickletools
+from pathlib import Path
+
+import numpy as np
+
+from playground.core.errors import DataError
+
+#: dtype codes a caller may allow -> numpy type; the pickle's own dtype text is never passed to numpy
+INT_CODES = {"u1": np.uint8, "i1": np.int8, "u2": np.uint16, "i2": np.int16, "u4": np.uint32,
+             "i4": np.int32, "u8": np.uint64, "i8": np.int64}
+_ENDIAN = {"|": "=", "=": "=", "<": "<", ">": ">"}
+
+#: opcodes that build instances or fetch outside objects: a data pickle never needs them
+REFUSED_OPCODES = {"INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID",
+                   "NEXT_BUFFER", "READONLY_BUFFER"}
+
+
+class _Stub:
+    """Records the arguments of a call and the state of a BUILD; never callable, never numpy."""
+
+    __slots__ = ("args", "state")
+
+    def __init__(self, *args):
+        self.args, self.state = args, None
+
+    def __setstate__(self, state):
+        self.state = state
+
+    def __reduce__(self):  # a stand-in must never be pickled back out
+        raise TypeError("stand-in objects cannot be pickled")
+
+
+class _Array(_Stub):
+    """numpy's ``_reconstruct(ndarray, (0,), b'b')``, then BUILD (version, shape, dtype, fortran, bytes)."""
+
+
+class _Buffer(_Stub):
+    """numpy's protocol-5 ``_frombuffer(buffer, dtype, shape, order)``."""
+
+
+class _Dtype(_Stub):
+    """numpy's ``dtype(code, align, copy)``, then BUILD (version, endian, subarray, names, fields, ...)."""
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+_NDARRAY = _Marker("numpy.ndarray")
+
+
+def _latin1(text, encoding):
+    """``_codecs.encode(text, 'latin1')``: how Python 3 spells bytes in a protocol-2 pickle."""
+    if type(text) is str and encoding in ("latin1", "latin-1"):
+        return text.encode("latin-1")
+    raise pickle.UnpicklingError("refusing _codecs.encode with anything but text and 'latin1'")
+
+
+_STANDINS = {
+    **{(m, "_reconstruct"): _Array for m in ("numpy.core.multiarray", "numpy._core.multiarray")},
+    **{(m, "_frombuffer"): _Buffer for m in ("numpy.core.numeric", "numpy._core.numeric")},
+    **{(m, "ndarray"): _NDARRAY for m in ("numpy", "numpy.core.multiarray", "numpy._core.multiarray")},
+    **{(m, "dtype"): _Dtype for m in ("numpy", "numpy.core.multiarray", "numpy._core.multiarray")},
+    ("_codecs", "encode"): _latin1,
+}
+
+
+class _InertUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        standin = _STANDINS.get((module, name))
+        if standin is None:
+            raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
+        return standin
+
+    def persistent_load(self, pid):
+        raise pickle.UnpicklingError("refusing a persistent id")
+
+
+def _check_opcodes(data: bytes) -> None:
+    for opcode, _arg, pos in pickletools.genops(io.BytesIO(data)):  # raises ValueError on a lying length
+        if opcode.name in REFUSED_OPCODES:
+            raise pickle.UnpicklingError(f"refusing opcode {opcode.name} at byte {pos}")
+
+
+def load(path: Path, *, what: str, max_bytes: int, fix: str):
+    """The pickle in ``path`` as plain builtins and stand-ins. Raises DataError naming the file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or exc})", where=str(path), fix=fix) from None
+    if len(data) > max_bytes:
+        raise DataError(f"the file is larger than {max_bytes:,} bytes: not {what}",
+                        where=str(path), fix=fix)
+    try:
+        _check_opcodes(data)
+        return _InertUnpickler(io.BytesIO(data), encoding="bytes").load()
+    except Exception as exc:  # a damaged pickle can raise almost anything; nothing of it ran
+        raise DataError(f"not {what} ({type(exc).__name__}: {exc})", where=str(path),
+                        fix=fix) from None
+
+
+def _text(value) -> str | None:
+    if type(value) is bytes:  # Python 2 pickles read with encoding="bytes"
+        try:
+            return value.decode("ascii")
+        except UnicodeDecodeError:
+            return None
+    return value if type(value) is str else None
+
+
+def _dtype(stub, codes: dict) -> np.dtype:
+    """The numpy dtype a recorded ``dtype(...)`` stands for, if it is a plain allowed integer type."""
+    if type(stub) is not _Dtype or not stub.args:
+        raise ValueError(f"its dtype is not a numpy dtype ({type(stub).__name__})")
+    code = _text(stub.args[0])
+    allowed = ", ".join(codes)
+    if code not in codes:
+        raise ValueError(f"dtype {stub.args[0]!r} is not allowed (only {allowed})")
+    state, endian = stub.state, "|"
+    if state is not None:
+        if type(state) is not tuple or len(state) not in (8, 9) or state[0] not in (3, 4):
+            raise ValueError(f"dtype {code!r} has an unknown state layout")
+        endian = _text(state[1])
+        if endian not in _ENDIAN:
+            raise ValueError(f"dtype {code!r} has byte order {state[1]!r}")
+        if any(part is not None for part in state[2:5]) or (len(state) == 9 and state[8] is not None):
+            raise ValueError(f"dtype {code!r} carries sub-arrays, fields or metadata (only {allowed})")
+        if type(state[7]) is not int or state[7] != 0:
+            raise ValueError(f"dtype {code!r} has flags {state[7]!r} (a plain integer type has 0)")
+    return np.dtype(codes[code]).newbyteorder(_ENDIAN[endian])
+
+
+def _shape(value) -> tuple[int, ...]:
+    if type(value) is not tuple or not all(type(d) is int and d >= 0 for d in value) or len(value) > 8:
+        raise ValueError(f"its shape {str(value)[:60]} is not a tuple of at most 8 non-negative whole numbers")
+    return value
+
+
+def _parts(obj) -> tuple[object, object, object, str]:
+    """(dtype stand-in, shape, raw bytes, order) of a recorded array."""
+    if type(obj) is _Array:
+        if len(obj.args) != 3 or obj.args[0] is not _NDARRAY:
+            raise ValueError("it is not a numpy array reconstruction")
+        state = obj.state
+        if type(state) is tuple and len(state) == 4:
+            state = (1, *state)
+        if type(state) is not tuple or len(state) != 5 or state[0] != 1:
+            raise ValueError("its array state is not (version, shape, dtype, fortran, bytes)")
+        _, shape, dtype, fortran, raw = state
+        return dtype, shape, raw, "F" if fortran else "C"
+    if type(obj) is _Buffer:
+        if len(obj.args) != 4 or obj.state is not None:
+            raise ValueError("it is not a numpy buffer reconstruction")
+        raw, dtype, shape, order = obj.args
+        order = _text(order)
+        if order not in ("C", "F"):
+            raise ValueError(f"its order {obj.args[3]!r} is not 'C' or 'F'")
+        return dtype, shape, raw, order
+    raise ValueError(f"it is a {type(obj).__name__}, not a numpy array")
+
+
+def to_array(obj, codes: dict) -> np.ndarray:
+    """A read-only numpy array from a recorded array whose dtype code is in ``codes``.
+
+    Raises ValueError (a sentence saying what is wrong) for anything else."""
+    dtype_stub, shape, raw, order = _parts(obj)
+    dtype, shape = _dtype(dtype_stub, codes), _shape(shape)
+    if type(raw) not in (bytes, bytearray):
+        raise ValueError(f"its data is a {type(raw).__name__}, not raw bytes")
+    need = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
+    if need != len(raw):
+        raise ValueError(f"its shape {shape} needs {need:,} bytes of {dtype.name} but it holds {len(raw):,}")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape, order=order)  # no copy: checked sizes only
