@@ -2,9 +2,10 @@
 
 ``target`` names the target column (empty = the last one). ``task`` is ``classification``,
 ``regression`` or ``auto`` (text targets, or at most 20 distinct whole numbers, mean
-classification). Every other column must be numeric; features are standardized per batch with
-training-split statistics (``splits.py``). A text cell in a numeric column, a missing cell or a
-ragged row is a DataError naming the file, the line and the column. Owns CSV reading only.
+classification, which needs at least two classes). Every other column must be numeric and within
+float32's range (``1e39`` is finite in float64 but inf in the network); features are standardized
+per batch with training-split statistics (``splits.py``). A text cell in a numeric column, a number
+beyond float32, a missing cell or a ragged row is a DataError naming the file, the line and the column. Owns CSV reading only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ from .spec import DatasetSpec, Param, RawData
 
 TASKS = ("auto", "classification", "regression")
 MAX_AUTO_CLASSES = 20
+#: the network computes in float32: a finite float64 beyond this becomes inf
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """A cell as it appears in a message: quoted, and cut when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _check_float32(value: float, text: str, column: str, where: str) -> float:
+    if abs(value) > FLOAT32_MAX:
+        raise DataError(
+            f"column '{column}' has {_show(text)}, beyond the largest number the network computes with "
+            f"(float32, about 3.4e38)", where=where,
+            fix=f"fix that cell or rescale the column '{column}' (e.g. divide it by a power of ten)")
+    return value
 
 
 def _number(text: str) -> float | None:
@@ -85,13 +102,13 @@ def _features(header, rows, lines, target_col, path) -> np.ndarray:
         for k, j in enumerate(cols):
             value = _number(row[j])
             if value is None:
-                what = "is empty" if not row[j] else f"has the text {row[j]!r}"
+                what = "is empty" if not row[j] else f"has the text {_show(row[j])}"
                 raise DataError(
                     f"column '{header[j]}' {what}, but features must be numbers",
                     where=f"{path}:{lines[i]}",
                     fix=f"fix that cell, remove the column '{header[j]}', or choose it as the target",
                 )
-            x[i, k] = value
+            x[i, k] = _check_float32(value, row[j], header[j], f"{path}:{lines[i]}")
     return x
 
 
@@ -127,14 +144,21 @@ def load(params: dict, root, seed: int) -> RawData:
     task = _decide_task(values, params["task"])
     if task == "classification":
         names = _class_names(values)
+        if len(names) < 2:
+            raise DataError(
+                f"the target column '{header[t]}' holds only one value ({_show(names[0])}); classification "
+                f"needs at least two classes", where=str(path),
+                fix="add rows of another class, choose another target column, or set task to 'regression'")
         index = {name: i for i, name in enumerate(names)}
         y = torch.tensor([index[v] for v in values], dtype=torch.int64)
     else:
         targets = [_number(v) for v in values]
         bad = next((i for i, v in enumerate(targets) if v is None), None)
         if bad is not None:
-            raise DataError(f"target column '{header[t]}' has {values[bad]!r}, but regression needs numbers",
+            raise DataError(f"target column '{header[t]}' has {_show(values[bad])}, but regression needs numbers",
                             where=f"{path}:{lines[bad]}", fix="fix that cell, or choose task 'classification'")
+        for i, v in enumerate(targets):
+            _check_float32(v, values[i], header[t], f"{path}:{lines[i]}")
         names = ()
         y = torch.tensor(targets, dtype=torch.float32)[:, None]  # (N, 1)
     return RawData(x=torch.from_numpy(x), y=y, kind="tabular", class_names=names, origin=str(path), task=task)

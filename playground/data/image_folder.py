@@ -2,7 +2,8 @@
 
 ``root/cats/*.png``, ``root/dogs/*.jpg`` -> classes ("cats", "dogs"), sorted by name; hidden
 folders are ignored. Images are read with Pillow, converted to gray or RGB, resized (bilinear) and
-kept as one uint8 tensor (N, C, size, size). An empty folder, a class folder without images, or an
+kept as one uint8 tensor (N, C, size, size). An image whose header declares more than
+``MAX_PIXELS`` is refused before it is decoded. An empty folder, a class folder without images, or an
 unreadable image is a DataError naming the place and the fix. Owns this loader only.
 """
 
@@ -18,6 +19,9 @@ from playground.core.errors import DataError
 from .spec import DatasetSpec, Param, RawData
 
 EXTENSIONS = {".png", ".jpg", ".jpeg"}
+#: the most pixels one image may declare (an 8000 x 8000 photo); its header is checked before decoding,
+#: so a decompression bomb (a small PNG declaring 100,000 x 100,000 pixels) is refused, not inflated
+MAX_PIXELS = 64_000_000
 #: color param -> (Pillow mode, channels)
 COLORS = {"gray": ("L", 1), "rgb": ("RGB", 3)}
 
@@ -58,8 +62,17 @@ def read_image(path: Path, mode: str, size: int) -> np.ndarray:
 
     try:
         with Image.open(path) as im:
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                raise DataError(
+                    f"the image declares {width:,} x {height:,} = {width * height:,} pixels, more than the {MAX_PIXELS:,} this "
+                    f"loader decodes (a picture this large is a decompression bomb or needs shrinking)",
+                    where=str(path), fix="shrink the image or delete the file")
             im = im.convert(mode).resize((size, size), Image.Resampling.BILINEAR)
             arr = np.array(im, dtype=np.uint8)
+    except Image.DecompressionBombError as exc:
+        raise DataError(f"refused as a decompression bomb ({exc})", where=str(path),
+                        fix="shrink the image or delete the file") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise DataError(f"cannot read this image ({type(exc).__name__}: {exc})", where=str(path),
                         fix="replace or delete the file (only PNG and JPEG images are read)") from None

@@ -59,6 +59,9 @@ def _pair(images_path: Path, labels_path: Path, n_classes: int) -> tuple[torch.T
     if labels.ndim != 1:
         raise DataError(f"expected a list of labels, found shape {labels.shape}", where=str(labels_path),
                         fix="choose a labels file (…-labels-idx1-ubyte)")
+    if len(images) == 0:
+        raise DataError("the file holds no images (its header says 0)", where=str(images_path),
+                        fix="use the original file (download it again)")
     if len(labels) != len(images):
         raise DataError(f"{len(labels)} labels for {len(images)} images", where=str(labels_path),
                         fix=f"use the labels file that belongs to {images_path.name}")

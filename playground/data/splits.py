@@ -156,6 +156,9 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     if aug is not None and raw.kind != "image":
         raise DataError("augmentation works on image datasets only", where=where,
                         fix="turn augmentation off for this dataset")
+    if len(raw.y) == 0:
+        raise DataError("the dataset has no samples", where=f"{where} ({raw.origin})",
+                        fix="choose a file or folder that holds data")
     stratify = info.task == "classification"
     if raw.test is not None:  # an official test set stays the test set
         r_train, r_val = ratios[0], ratios[1]
