@@ -61,7 +61,7 @@ def _labels(value, n: int) -> np.ndarray:
 
 
 def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(images (N, 3, 32, 32) uint8, labels (N,) int64) from one pickle batch.
+    """(images (N, 3, 32, 32) uint8, read-only; labels (N,) int64) from one pickle batch.
 
     Nothing in the pickle is called: ``safe_pickle`` records numpy's reconstruction calls and the
     arrays are rebuilt here from raw bytes with a fixed dtype (uint8 pixels, integer labels)."""
@@ -80,7 +80,7 @@ def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
         labels = _labels(d["labels"], len(data))
     except ValueError as exc:
         raise DataError(f"not a CIFAR-10 python batch: {exc}", where=str(path), fix=fix) from None
-    return data.reshape(-1, 3, 32, 32).copy(), labels  # (N, 3, 32, 32), writable
+    return data.reshape(-1, 3, 32, 32), labels  # (N, 3, 32, 32), a read-only view of the file's bytes
 
 
 def load(params: dict, root, seed: int) -> RawData:
@@ -94,7 +94,7 @@ def load(params: dict, root, seed: int) -> RawData:
     parts = [read_batch(folder / f) for f in TRAIN]
     x = torch.from_numpy(np.concatenate([p[0] for p in parts]))
     y = torch.from_numpy(np.concatenate([p[1] for p in parts]))
-    tx, ty = (torch.from_numpy(a) for a in read_batch(folder / TEST))
+    tx, ty = (torch.from_numpy(np.array(a)) for a in read_batch(folder / TEST))  # writable copies
     common = dict(kind="image", class_names=CLASSES, scale=1 / 255, origin=str(folder))
     if params["official_test"]:
         return RawData(x=x, y=y, test=(tx, ty), **common)

@@ -4,9 +4,10 @@ A pickle is a small program; even a "restricted" unpickler that lets it call num
 ``scalar``, ``_reconstruct``) lets a forged dtype state build an object whose pointer slots hold
 attacker bytes (a segfault, or worse). Here nothing from numpy is ever called while unpickling:
 
-1. the whole file is read (at most ``max_bytes``) and every opcode is checked with
-   ``pickletools.genops`` first: no opcode that builds instances (``INST``, ``OBJ``, ``NEWOBJ``,
-   extension codes, persistent ids, out-of-band buffers), and every declared length fits the file;
+1. the file (at most ``max_bytes``) is memory-mapped and every opcode is walked first with
+   ``pickletools``' opcode table: no opcode that builds instances (``INST``, ``OBJ``, ``NEWOBJ``,
+   extension codes, persistent ids, out-of-band buffers), and every declared length fits the file
+   (so the unpickler never allocates for a length that lies);
 2. the unpickler's ``find_class`` hands out inert stand-ins (``_Array``, ``_Dtype``, ``_Buffer``)
    that only record their arguments and state; everything else the pickle names is refused, so the
    result holds plain ``dict`` / ``list`` / ``tuple`` / ``bytes`` / ``str`` / ``int`` and stand-ins;
@@ -20,8 +21,9 @@ Owns this reading only; which keys a CIFAR batch has is ``cifar.py``'s business.
 
 from __future__ import annotations
 
-import io
 import math
+import mmap
+import os
 import pickle
 import pickletools
 from pathlib import Path
@@ -104,28 +106,96 @@ class _InertUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError("refusing a persistent id")
 
 
+#: width and signedness of the length prefix of each counted argument kind
+_COUNTED = {pickletools.TAKEN_FROM_ARGUMENT1: (1, False), pickletools.TAKEN_FROM_ARGUMENT4: (4, True),
+            pickletools.TAKEN_FROM_ARGUMENT4U: (4, False), pickletools.TAKEN_FROM_ARGUMENT8U: (8, False)}
+
+
 def _check_opcodes(data: bytes) -> None:
-    for opcode, _arg, pos in pickletools.genops(io.BytesIO(data)):  # raises ValueError on a lying length
-        if opcode.name in REFUSED_OPCODES:
-            raise pickle.UnpicklingError(f"refusing opcode {opcode.name} at byte {pos}")
+    """Walk the opcodes (pickletools' table, without decoding arguments): each known and allowed,
+    each argument inside the file, a STOP at the end. Raises UnpicklingError."""
+    pos, end = 0, len(data)
+    while pos < end:
+        op = pickletools.code2op.get(chr(data[pos]))
+        if op is None:
+            raise pickle.UnpicklingError(f"unknown opcode {data[pos]:#04x} at byte {pos}")
+        if op.name in REFUSED_OPCODES:
+            raise pickle.UnpicklingError(f"refusing opcode {op.name} at byte {pos}")
+        pos += 1
+        arg = op.arg
+        if arg is None:
+            pass
+        elif arg.n >= 0:
+            pos += arg.n
+        elif arg.n == pickletools.UP_TO_NEWLINE:
+            for _ in range(2 if arg is pickletools.stringnl_noescape_pair else 1):  # GLOBAL: module, name
+                newline = data.find(b"\n", pos)
+                if newline < 0:
+                    raise pickle.UnpicklingError(f"{op.name} at byte {pos - 1} has no end of line")
+                pos = newline + 1
+        else:
+            width, signed = _COUNTED[arg.n]
+            size = int.from_bytes(data[pos: pos + width], "little", signed=signed)
+            if size < 0:
+                raise pickle.UnpicklingError(f"{op.name} at byte {pos - 1} declares a negative length")
+            pos += width + size
+        if pos > end:
+            raise pickle.UnpicklingError(f"{op.name} declares more bytes than the file holds")
+        if op.name == "STOP":
+            return
+    raise pickle.UnpicklingError("the pickle is cut short (no STOP)")
+
+
+class _Source:
+    """A file-like view of a buffer for the unpickler: ``readinto`` lets it fill each bytes object it
+    builds straight from the (memory-mapped) file, one copy in all."""
+
+    def __init__(self, buffer):
+        self.buffer, self.view, self.pos = buffer, memoryview(buffer), 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self.view) if n is None or n < 0 else min(self.pos + n, len(self.view))
+        out, self.pos = self.view[self.pos: end].tobytes(), end
+        return out
+
+    def readinto(self, target) -> int:
+        n = min(len(target), len(self.view) - self.pos)
+        target[:n] = self.view[self.pos: self.pos + n]
+        self.pos += n
+        return n
+
+    def readline(self) -> bytes:
+        newline = self.buffer.find(b"\n", self.pos)
+        return self.read(-1 if newline < 0 else newline + 1 - self.pos)
+
+
+def _unpickle(buffer):
+    _check_opcodes(buffer)
+    source = _Source(buffer)
+    try:
+        return _InertUnpickler(source, encoding="bytes").load()
+    finally:
+        source.view.release()
 
 
 def load(path: Path, *, what: str, max_bytes: int, fix: str):
     """The pickle in ``path`` as plain builtins and stand-ins. Raises DataError naming the file."""
     try:
         with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise DataError(f"the file is larger than {max_bytes:,} bytes: not {what}", where=str(path),
+                                fix=fix)
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else None
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror or exc})", where=str(path), fix=fix) from None
-    if len(data) > max_bytes:
-        raise DataError(f"the file is larger than {max_bytes:,} bytes: not {what}",
-                        where=str(path), fix=fix)
     try:
-        _check_opcodes(data)
-        return _InertUnpickler(io.BytesIO(data), encoding="bytes").load()
+        return _unpickle(b"" if mapped is None else mapped)
     except Exception as exc:  # a damaged pickle can raise almost anything; nothing of it ran
-        raise DataError(f"not {what} ({type(exc).__name__}: {exc})", where=str(path),
-                        fix=fix) from None
+        raise DataError(f"not {what} ({type(exc).__name__}: {exc})", where=str(path), fix=fix) from None
+    finally:
+        if mapped is not None:
+            mapped.close()
 
 
 def _text(value) -> str | None:
