@@ -54,7 +54,7 @@ def _labels(value, n: int) -> np.ndarray:
         low, high = (int(labels.min()), int(labels.max())) if labels.size else (0, 0)
         labels = labels.astype(np.int64)
     if low < 0 or high > 9:
-        raise ValueError(f"labels must be 0..9, found {low}..{high}")
+        raise ValueError(f"labels must be 0..9, found {safe_pickle.brief(low)}..{safe_pickle.brief(high)}")
     if labels.shape != (n,):
         raise ValueError(f"expected {n} labels (one per image), found shape {labels.shape}")
     return labels

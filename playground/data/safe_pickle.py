@@ -198,6 +198,16 @@ def load(path: Path, *, what: str, max_bytes: int, fix: str):
             mapped.close()
 
 
+def brief(value) -> str:
+    """A pickled value as a message shows it: short text and numbers as they are, else only its type
+    (never ``repr`` of something the file built: it may be huge or nested past the recursion limit)."""
+    if type(value) in (str, bytes):
+        return repr(value) if len(value) <= 40 else f"{value[:20]!r}... ({len(value):,} long)"
+    if type(value) in (int, bool):
+        return repr(value) if abs(value) < 10**40 else f"a {value.bit_length():,}-bit whole number"
+    return f"a {type(value).__name__}"
+
+
 def _text(value) -> str | None:
     if type(value) is bytes:  # Python 2 pickles read with encoding="bytes"
         try:
@@ -214,24 +224,26 @@ def _dtype(stub, codes: dict) -> np.dtype:
     code = _text(stub.args[0])
     allowed = ", ".join(codes)
     if code not in codes:
-        raise ValueError(f"dtype {stub.args[0]!r} is not allowed (only {allowed})")
+        raise ValueError(f"dtype {brief(stub.args[0])} is not allowed (only {allowed})")
     state, endian = stub.state, "|"
     if state is not None:
         if type(state) is not tuple or len(state) not in (8, 9) or state[0] not in (3, 4):
             raise ValueError(f"dtype {code!r} has an unknown state layout")
         endian = _text(state[1])
         if endian not in _ENDIAN:
-            raise ValueError(f"dtype {code!r} has byte order {state[1]!r}")
+            raise ValueError(f"dtype {code!r} has byte order {brief(state[1])}")
         if any(part is not None for part in state[2:5]) or (len(state) == 9 and state[8] is not None):
             raise ValueError(f"dtype {code!r} carries sub-arrays, fields or metadata (only {allowed})")
         if type(state[7]) is not int or state[7] != 0:
-            raise ValueError(f"dtype {code!r} has flags {state[7]!r} (a plain integer type has 0)")
+            raise ValueError(f"dtype {code!r} has flags {brief(state[7])} (a plain integer type has 0)")
     return np.dtype(codes[code]).newbyteorder(_ENDIAN[endian])
 
 
 def _shape(value) -> tuple[int, ...]:
     if type(value) is not tuple or not all(type(d) is int and d >= 0 for d in value) or len(value) > 8:
-        raise ValueError(f"its shape {str(value)[:60]} is not a tuple of at most 8 non-negative whole numbers")
+        shown = str(value) if type(value) is tuple and len(value) <= 8 and all(type(d) in (int, float) for d in value) \
+            else brief(value)
+        raise ValueError(f"its shape must be a tuple of at most 8 non-negative whole numbers, found {shown}")
     return value
 
 
@@ -253,7 +265,7 @@ def _parts(obj) -> tuple[object, object, object, str]:
         raw, dtype, shape, order = obj.args
         order = _text(order)
         if order not in ("C", "F"):
-            raise ValueError(f"its order {obj.args[3]!r} is not 'C' or 'F'")
+            raise ValueError(f"its order {brief(obj.args[3])} is not 'C' or 'F'")
         return dtype, shape, raw, order
     raise ValueError(f"it is a {type(obj).__name__}, not a numpy array")
 

@@ -79,9 +79,9 @@ def forged() -> dict[str, tuple[bytes, str]]:
         "dtype_not_text": (batch(array(dtype(12, plain_state()), (1, 3072), row)), "is not allowed"),
         "huge_shape": (batch(array(u1, (2**40, 3072), row)), "needs"),
         "shape_overflows_int64": (batch(array(u1, (2**32, 2**32), b"")), "needs 18,446,744,073,709,551,616"),
-        "negative_shape": (batch(array(u1, (-1, 3072), row)), "non-negative"),
-        "float_shape": (batch(array(u1, (1.5, 3072), row)), "non-negative"),
-        "deep_shape": (batch(array(u1, (1,) * 40, b"\0")), "at most 8"),
+        "negative_shape": (batch(array(u1, (-1, 3072), row)), "non-negative whole numbers, found"),
+        "float_shape": (batch(array(u1, (1.5, 3072), row)), "non-negative whole numbers, found"),
+        "deep_shape": (batch(array(u1, (1,) * 40, b"\0")), "at most 8 non-negative"),
         "raw_is_a_list": (batch(array(u1, (1, 3072), [0] * 3072)), "not raw bytes"),
         "wrong_pixel_count": (batch(array(u1, (1, 100), bytes(100))), "3072"),
         "frombuffer_object_dtype": (batch(R(_frombuffer, (bytearray(16), dtype("O", plain_state()), (2,), "C")), protocol=5),
@@ -95,6 +95,7 @@ def forged() -> dict[str, tuple[bytes, str]]:
                                             b"labels": array(V16_OBJECT, (1,), b"A" * 16)}, protocol=3),
                               "dtype 'V16' is not allowed"),
         "labels_huge_int": (batch(array(u1, (1, 3072), row), labels=(2**100,)), "0..9"),
+        "labels_million_digit_int": (batch(array(u1, (1, 3072), row), labels=(10**10**6,)), "0..9, found a 3,321,929-bit whole number"),
         "labels_text": (batch(array(u1, (1, 3072), row), labels=("cat",)), "whole numbers"),
         "labels_too_few": (batch(array(u1, (2, 3072), bytes(6144)), labels=(1,)), "expected 2 labels"),
         "real_object_array": (batch(np.array([1, "a", None], dtype=object)), "dtype 'O8' is not allowed"),
@@ -107,9 +108,20 @@ def forged() -> dict[str, tuple[bytes, str]]:
         "lying_length": (b"\x80\x04\x8e" + struct.pack("<Q", 2**40) + b"xx.", "not a CIFAR-10 python batch"),
         "stub_called": (_ops(b"cnumpy\ndtype\nX\x02\x00\x00\x00u1\x85R)R."), "not a CIFAR-10 python batch"),
         "bytearray_global": (batch(R(bytearray, (2**40,))), "refusing to load builtins.bytearray"),
+        "shape_nested_past_the_recursion_limit": (_deep_shape_batch(100_000), "whole numbers, found a tuple"),
+        "dtype_code_huge_text": (batch(array(dtype("u1" * 10**6, plain_state()), (1, 3072), row)),
+                                 "(2,000,000 long) is not allowed"),
         "not_a_dict": (pickle.dumps([1, 2, 3]), "no dictionary"),
         "missing_labels": (pickle.dumps({b"data": b""}), "expected 'data'"),
     }
+
+
+def _deep_shape_batch(depth: int) -> bytes:
+    """A batch whose array shape is a tuple nested ``depth`` deep (repr of it overflows the stack)."""
+    shape = b"K\x01" + b"\x85" * depth  # 1, then TUPLE1 again and again
+    return (b"\x80\x02}(U\x04datacnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R("
+            b"K\x01" + shape + b"cnumpy\ndtype\nU\x02u1K\x00K\x01\x87R(K\x03U\x01|NNNJ\xff\xff\xff\xff"
+            b"J\xff\xff\xff\xffK\x00tb\x89U\x00tbU\x06labels]u.")
 
 
 def _ops(body: bytes) -> bytes:
