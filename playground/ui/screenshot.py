@@ -102,9 +102,9 @@ def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
     if panel is None:
         return
     _pump(app, 0.1)
-    if hasattr(panel, "prepare_screenshot"):
-        panel.prepare_screenshot()
     if not hasattr(panel, "results"):
+        if hasattr(panel, "prepare_screenshot"):
+            panel.prepare_screenshot()
         _pump(app, 0.3)
         return
     before = panel.results
@@ -114,6 +114,9 @@ def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
         app.processEvents()
         time.sleep(0.01)
     _pump(app, 0.3)
+    if hasattr(panel, "prepare_screenshot"):
+        panel.prepare_screenshot()
+        _pump(app, 0.2)
     window.training.session.shutdown()
 
 
