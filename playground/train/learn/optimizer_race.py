@@ -34,19 +34,20 @@ class OptimizerKind:
     state: tuple[tuple[str, str], ...]  # (state key in optimizer.state[p], name shown)
     batch: int = 0  # for a data surface: examples per step (0 = all of them, full-batch)
     adaptive: float = 0.0  # lr = this × the surface's ``step`` (its step is about lr); 0: lr = the surface's ``lr``
+    lr_factor: float = 1.0  # × the surface's ``lr`` (momentum's steps grow to about lr / (1 − β))
 
     def defaults(self, surface: Surface) -> dict:
         """Its settings with a learning rate that suits ``surface`` (AdaDelta keeps its own lr = 1)."""
-        lr = surface.lr if not self.adaptive else self.adaptive * surface.step
+        lr = surface.lr * self.lr_factor if not self.adaptive else self.adaptive * surface.step
         return {**self.settings, "lr": self.settings["lr"] if self.key == "adadelta" else round(lr, 6)}
 
 
 OPTIMIZERS: tuple[OptimizerKind, ...] = (
     OptimizerKind("sgd", "SGD", torch.optim.SGD, {"lr": 0.05}, "#6B7280", ()),
     OptimizerKind("momentum", "Momentum", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}, "#2563EB",
-                  (("momentum_buffer", "velocity v"),)),
+                  (("momentum_buffer", "velocity v"),), lr_factor=0.2),
     OptimizerKind("nesterov", "Nesterov", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True},
-                  "#0891B2", (("momentum_buffer", "velocity v"),)),
+                  "#0891B2", (("momentum_buffer", "velocity v"),), lr_factor=0.2),
     OptimizerKind("adagrad", "AdaGrad", torch.optim.Adagrad, {"lr": 0.5}, "#16A34A", (("sum", "Σ g² (accumulated)"),),
                   adaptive=10.0),
     OptimizerKind("adadelta", "AdaDelta", torch.optim.Adadelta, {"lr": 1.0, "rho": 0.9}, "#CA8A04",

@@ -97,7 +97,7 @@ def linear_regression(p, _s):
 SURFACES: tuple[Surface, ...] = (
     Surface("bowl", "Quadratic bowl", bowl, (-3, 3), (-3, 3), (-2.8, 1.5), ((0, 0),),
             "A larger condition number makes a ravine: plain SGD zig-zags across it, momentum and Adam go along it.",
-            "condition number κ", (1.0, 100.0, 10.0), lr=0.15, step=0.1),
+            "condition number κ", (1.0, 100.0, 10.0), lr=0.18, step=0.1),
     Surface("rosenbrock", "Rosenbrock", rosenbrock, (-2, 2), (-1, 3), (-1.5, 2.5), ((1, 1),),
             "A curved, flat-bottomed valley: finding it is easy, following it to (1, 1) is slow.", lr=0.001,
             step=0.05),
