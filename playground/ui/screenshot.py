@@ -115,7 +115,11 @@ def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
         time.sleep(0.01)
     _pump(app, 0.3)
     if hasattr(panel, "prepare_screenshot"):
-        panel.prepare_screenshot()
+        before = panel.results
+        if panel.prepare_screenshot():  # it asked the trainer again: wait for that answer too
+            while time.monotonic() < end and panel.results == before:
+                app.processEvents()
+                time.sleep(0.01)
         _pump(app, 0.2)
     window.training.session.shutdown()
 
