@@ -22,3 +22,16 @@ def test_learn_menu_lists_every_view_and_opens_its_dock(make_window, qtbot):
     assert not window.training.hosts[entry.key]._failed
     window.reset_layout()
     assert window.docks[entry.key].isHidden()
+
+
+def test_readme_learn_section_lists_every_view_key_shortcut_and_picture():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    section = text.split("<!-- section:learn:start -->")[1].split("<!-- section:learn:end -->")[0]
+    for entry in LEARN_PANELS:
+        assert f"`{entry.key}`" in section and entry.shortcut in section and entry.title in section
+    pictures = re.findall(r"\]\((docs/images/[^)]+)\)", section)
+    assert pictures and all((root / p).exists() for p in pictures)

@@ -89,7 +89,9 @@ class OptimizerPanel(QWidget):
         body = QHBoxLayout()
         self.surface_plot = SurfacePlot()
         self.surface_plot.setMinimumSize(200, 160)
-        body.addWidget(self.surface_plot, 3)
+        left = QVBoxLayout()
+        left.addWidget(self.surface_plot, 1)
+        body.addLayout(left, 3)
         side = QVBoxLayout()
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setLabel("bottom", "step")
@@ -107,6 +109,11 @@ class OptimizerPanel(QWidget):
         self.table.setMinimumWidth(160)
         self.table.setHorizontalScrollMode(QTableWidget.ScrollMode.ScrollPerPixel)
         side.addWidget(self.table, 3)
+        self.kept = QLabel("")  # what each racer keeps, one line each, readable without scrolling the table
+        self.kept.setTextFormat(Qt.TextFormat.RichText)
+        self.kept.setWordWrap(True)
+        self.kept.setStyleSheet("font-family: monospace; font-size: 9pt;")
+        left.addWidget(self.kept)
         body.addLayout(side, 2)
         layout.addLayout(body, 1)
         self.message = QLabel("")
@@ -277,6 +284,10 @@ class OptimizerPanel(QWidget):
             loss = "diverged" if racer.diverged else f"{racer.losses[-1]:.4g}"
             self.table.item(r, 3).setText(loss)
             self.table.item(r, 4).setText("; ".join(f"{name} = {vector_text(v)}" for name, v in racer.state().items()))
+        self.kept.setText("<br>".join(
+            f"<span style='color:{r.kind.colour}'><b>{r.title}</b></span>: "
+            + ("; ".join(f"{name} = {vector_text(v)}" for name, v in r.state().items()) or "only the weights")
+            for r in race.racers))
 
     # ---- window hooks ----------------------------------------------------------------------------
 
