@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 from playground import __version__
 from playground.ui import style
 from playground.ui.actions import ACTIONS, shortcut_text
+from playground.ui.learn.registry import LEARN_PANELS
 from playground.ui.panels.registry import PANELS
 from playground.ui.training.controls import TRAIN_ACTIONS
 
@@ -48,6 +49,7 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
             if spec.shortcuts]
     rows += [("Training", spec.text.replace("&", ""), spec.shortcut) for spec in TRAIN_ACTIONS]
     rows += [("Look inside", f"Show {entry.title}", entry.shortcut) for entry in PANELS]
+    rows += [("Learn", f"Show {entry.title}", entry.shortcut) for entry in LEARN_PANELS]
     return rows
 
 

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks.values():
             dock.show()
+        self.training.hide_learn()
         self._default_sizes()
         self.docks["problems"].raise_()
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from playground.core.errors import PlaygroundError
 
 #: the window's own panels; then the training panels and the inside-the-network panels (ui.panels.registry)
-PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
-          "activations", "filters", "receptive_field", "boundary", "health", "evaluation")
-INSIDE = PANELS[8:]
+INSIDE = ("activations", "filters", "receptive_field", "boundary", "health", "evaluation")
+#: the Learn views (ui.learn.registry.LEARN_PANELS)
+LEARN = ("backprop", "optimizer", "landscape")
+PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training") + INSIDE + LEARN
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -95,9 +96,16 @@ def train_in_window(app, window, steps: int, timeout: float = 300.0) -> str:
 
 
 def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
-    """Let an inside panel ask the (now idle) trainer for its picture and draw the answer."""
+    """Let an inside panel ask the (now idle) trainer for its picture and draw the answer. A panel
+    that asks nothing (no ``results`` count) may set itself up for a picture (``prepare_screenshot``)."""
     panel = window.training.show_panel(key)
     if panel is None:
+        return
+    _pump(app, 0.1)
+    if not hasattr(panel, "results"):
+        if hasattr(panel, "prepare_screenshot"):
+            panel.prepare_screenshot()
+        _pump(app, 0.3)
         return
     before = panel.results
     panel.invalidate()
@@ -106,6 +114,13 @@ def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
         app.processEvents()
         time.sleep(0.01)
     _pump(app, 0.3)
+    if hasattr(panel, "prepare_screenshot"):
+        before = panel.results
+        if panel.prepare_screenshot():  # it asked the trainer again: wait for that answer too
+            while time.monotonic() < end and panel.results == before:
+                app.processEvents()
+                time.sleep(0.01)
+        _pump(app, 0.2)
     window.training.session.shutdown()
 
 
@@ -155,7 +170,7 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
     preload.wait(120)
     _pump(app, 0.3)  # let the panels waiting for the imports fill in
     message = train_in_window(app, window, steps) if steps else ""
-    if panel in INSIDE:
+    if panel in INSIDE + LEARN:
         _wait_for_panel(app, window, panel)
     window.show_network()
     if select is not None:

@@ -32,7 +32,7 @@ def test_readme_and_the_help_list_the_training_and_panel_shortcuts(qtbot):
     for key in keys:
         assert key in section, f"README's app section lacks {key}"
         assert f"<b>{key}</b>" in html
-    assert {group for group, _, _ in shortcut_rows()} == {"Building", "Training", "Look inside"}
+    assert {group for group, _, _ in shortcut_rows()} == {"Building", "Training", "Look inside", "Learn"}
 
 
 def test_readme_pictures_exist():
@@ -55,3 +55,8 @@ def test_screenshot_knows_every_panel():
 
     assert CLI_PANELS == UI_PANELS
     assert INSIDE == tuple(entry.key for entry in PANELS)
+    from playground.ui.learn.registry import LEARN_PANELS
+    from playground.ui.screenshot import LEARN
+
+    assert LEARN == tuple(entry.key for entry in LEARN_PANELS)
+    assert UI_PANELS[-len(LEARN):] == LEARN

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from playground.ui import preload
+from playground.ui.learn.registry import LEARN_PANELS
 
 from playground.ui.panels.curves import CurvesPanel
 from playground.ui.panels.input_choice import InputChoice
@@ -43,13 +44,14 @@ class TrainingUI:
         self.context = PanelContext(window.doc, self.session, self.choice)
         self.hosts: dict[str, PanelHost] = {}
         previous = "curves"
-        for entry in PANELS:  # inside-the-network panels, tabbed beside the curves; built when first shown
+        for entry in PANELS + LEARN_PANELS:  # tabbed beside the curves; built when first shown
             host = self.hosts[entry.key] = PanelHost(entry, self.context)
             window._add_dock(entry.key, entry.title, host, Qt.DockWidgetArea.BottomDockWidgetArea)
             window.docks[entry.key].setToolTip(entry.tip)
             self._watch(window.docks[entry.key], host)
             window.tabifyDockWidget(window.docks[previous], window.docks[entry.key])
             previous = entry.key
+        self.hide_learn()
         window.docks["problems"].raise_()  # the inside panels wait behind their tabs until asked for
         self.settings = None  # built once the background imports are done (it reads torch's registries)
         self.settings_box = QWidget()
@@ -65,6 +67,11 @@ class TrainingUI:
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
+
+    def hide_learn(self) -> None:
+        """The Learn views wait in the Learn menu, not as tabs (at start and after Reset Layout)."""
+        for entry in LEARN_PANELS:
+            self.window.docks[entry.key].hide()
 
     @staticmethod
     def _watch(dock, host: PanelHost) -> None:
@@ -84,12 +91,16 @@ class TrainingUI:
         layout.addWidget(self.settings)
 
     def show_panel(self, key: str):
-        """Show and raise panel ``key`` (a PANELS key or "curves"); returns the built panel."""
+        """Show and raise panel ``key`` (a PANELS or LEARN_PANELS key, or "curves"); returns the built
+        panel. A Learn view gets half the window's height (it draws a network or a surface)."""
         dock = self.window.docks[key]
         dock.show()
         dock.raise_()
-        if dock.height() < 300 and not dock.isFloating():
-            self.window.resizeDocks([dock], [max(300, self.window.height() * 2 // 5)], Qt.Orientation.Vertical)
+        learn = any(entry.key == key for entry in LEARN_PANELS)
+        least = max(300, self.window.height() // 2 - 20) if learn else 300
+        if dock.height() < least and not dock.isFloating():
+            height = max(least, self.window.height() * 2 // 5)
+            self.window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
         if key not in self.hosts:
             return self.curves
         host = self.hosts[key]
@@ -118,6 +129,15 @@ class TrainingUI:
         self.inside_menu = inside
         bar.insertMenu(help_action, menu) if help_action else bar.addMenu(menu)
         self.menu = menu
+        learn = QMenu("&Learn", self.window)  # the mechanics views, from ui.learn.registry
+        for entry in LEARN_PANELS:
+            action = learn.addAction(entry.title)
+            action.setShortcut(entry.shortcut)
+            action.setStatusTip(entry.tip)
+            action.setToolTip(entry.tip)
+            action.triggered.connect(lambda _c=False, key=entry.key: self.show_panel(key))
+        bar.insertMenu(help_action, learn) if help_action else bar.addMenu(learn)
+        self.learn_menu = learn
 
     def _raise_curves(self, state: str, _text: str) -> None:
         if state in ("loading", "running"):
