@@ -15,6 +15,7 @@ draw anything (``ui/learn/activation_view.py``).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,15 +108,20 @@ def regions(x: np.ndarray, f: np.ndarray, df: np.ndarray) -> list[tuple[float, f
     return out
 
 
+def evaluate(kind: str, module: nn.Module, x: np.ndarray, params: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(f(x), f'(x)) at the points ``x``: the module's forward, and autograd through it."""
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float64)).requires_grad_(True)
+    y = apply(kind, module.to(torch.float64), xt, params)
+    (grad,) = torch.autograd.grad(y.sum(), xt)  # each y_i depends on x_i only: the sum's gradient is f'(x_i)
+    return y.detach().numpy(), grad.numpy()
+
+
 def curve(kind: str, params: dict | None = None, x_range=X_RANGE, points: int = POINTS,
           module: nn.Module | None = None) -> Curve:
     """f and f' of ``kind`` over ``x_range`` (f' by autograd through the real module)."""
     module = module if module is not None else make_module(kind, params)
-    x = torch.linspace(float(x_range[0]), float(x_range[1]), int(points), dtype=torch.float64).requires_grad_(True)
-    module = module.to(torch.float64)
-    y = apply(kind, module, x, params)
-    (grad,) = torch.autograd.grad(y.sum(), x)  # each y_i depends on x_i only: the sum's gradient is f'(x_i)
-    xs, f, df = x.detach().numpy(), y.detach().numpy(), grad.numpy()
+    xs = np.linspace(float(x_range[0]), float(x_range[1]), int(points))
+    f, df = evaluate(kind, module, xs, params)
     details = get_spec(kind).details
     formula = details.partition(". ")[0].rstrip(".")
     return Curve(kind, xs, f, df, [] if kind == "Identity" else regions(xs, f, df), formula, get_spec(kind).doc)
@@ -167,12 +173,10 @@ def layer_inputs(trainer, node: str, bins: int = BINS, count: int = HISTOGRAM_EX
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (-1.0, 1.0)
     span = max(abs(lo), abs(hi), 1.0) * 1.1
     counts, edges = np.histogram(values, bins=bins, range=(-span, span))
-    import copy
-
-    c = curve(kind, None, (-span, span), module=copy.deepcopy(module).cpu())
+    module = copy.deepcopy(module).cpu()  # its own copy: the training run's module stays as it is
+    c = curve(kind, None, (-span, span), module=module)
     top = float(np.abs(c.df).max())
-    labels = (region_labels(np.interp(values, c.x, c.f), np.interp(values, c.x, c.df), top)
-              if len(values) else np.array([]))
+    labels = region_labels(*evaluate(kind, module, values), top) if len(values) else np.array([])
     share = {name: float(np.mean(labels == name)) if len(values) else 0.0 for name in ("dead", "saturated")}
     return {"node": node, "kind": kind, "edges": edges, "counts": counts.astype(np.float64), "curve": c,
             "share": share, "count": int(len(values)), "step": int(getattr(trainer, "step_count", 0))}

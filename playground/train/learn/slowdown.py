@@ -54,8 +54,8 @@ def race(steps: int = STEPS, lr: float = LR, start=START, x: float = 1.0, target
             opt.zero_grad()
             a = torch.sigmoid(w * xt + b)
             c = cost(name, a, yt).sum()
-            outputs.append(float(a))
-            costs.append(float(c))
+            outputs.append(float(a.detach()))
+            costs.append(float(c.detach()))
             c.backward()
             opt.step()
         result[name] = {"output": np.array(outputs), "cost": np.array(costs)}
