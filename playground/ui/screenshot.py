@@ -18,7 +18,8 @@ from playground.core.errors import PlaygroundError
 
 #: the window's own panels; then the training panels and the inside-the-network panels (ui.panels.registry)
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
-          "activations", "filters", "receptive_field", "boundary", "health", "evaluation")
+          "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
+          "activation", "loss", "conv", "fit")
 INSIDE = PANELS[8:]
 
 
