@@ -101,7 +101,7 @@ class Cell:
             return f"max({', '.join(_num(v) for v in self.values)}) = {_num(self.result)}"
         if kind == "AvgPool2d":
             return f"({' + '.join(_num(v) for v in self.values)}) / {len(self.values)} = {_num(self.result)}"
-        terms = " + ".join(f"{_num(v)}·{_num(w)}" for v, w in zip(self.values, self.weights))
+        terms = " + ".join(f"{_num(v)}·{_num(w) if w >= 0 else f'({_num(w)})'}" for v, w in zip(self.values, self.weights))
         return f"{terms} = {_num(self.result)}"
 
 
@@ -136,7 +136,7 @@ def example(g: Geometry, n: int | None = None, seed: int = 0) -> Example:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 10, size=(n, n)).astype(np.float64)
     pooling = g.kind in ("MaxPool2d", "AvgPool2d")
-    kernel = np.ones((g.k, g.k)) if pooling else rng.integers(-1, 2, size=(g.k, g.k)).astype(np.float64)
+    kernel = np.ones((g.k, g.k)) if pooling else rng.choice([-1.0, 1.0, 2.0], size=(g.k, g.k))
     if g.transposed:
         return _transposed(g, x, kernel)
     before, after = g.pads

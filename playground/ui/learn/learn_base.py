@@ -69,7 +69,12 @@ class LearnView(QWidget):
             self.show_message("")
         except Exception as exc:  # noqa: BLE001 - a bad setting is shown in words, the app carries on
             self.show_message(str(exc) if hasattr(exc, "fix") else f"{exc.__class__.__name__}: {exc}")
-        self.results += 1
+        if not self.pending():
+            self.results += 1
+
+    def pending(self) -> bool:
+        """Work still running off the GUI thread (it counts its own result when it lands)."""
+        return False
 
     def refresh(self) -> None:
         raise NotImplementedError

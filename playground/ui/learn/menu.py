@@ -27,7 +27,10 @@ def attach_learn(window) -> QMenu:
         previous = entry.key
     window.docks["problems"].raise_()
 
+    training.context.selected_ids = []  # the canvas selection, for views built after it was made
+
     def forward_selection(ids) -> None:
+        training.context.selected_ids = list(ids)
         for entry in LEARN_PANELS:
             panel = training.hosts[entry.key]._panel
             if panel is not None and hasattr(panel, "select_nodes"):
