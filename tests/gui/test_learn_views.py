@@ -36,6 +36,8 @@ def test_activation_view_draws_autograd_slope_and_the_layers_inputs(make_window,
     counts, _ = np.histogram(z, bins=panel.last_result["edges"])
     np.testing.assert_array_equal(panel.last_result["counts"], counts)
     assert "saturated" in panel.info.text()
+    window.scene.select_nodes([window.doc.graph.find("tanh2").id])  # a click on the canvas picks that layer
+    assert panel.layer() == "tanh2"
     panel.layer_box.setCurrentIndex(0)  # no layer: the picker is free again
     panel.kind_box.setCurrentText("ReLU")
     assert [r.getRegion()[0] for r in panel.region_items] == [-6.0]  # the dead side

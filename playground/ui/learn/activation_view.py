@@ -75,6 +75,7 @@ class ActivationView(ProbePanel):
         self.doc.project_replaced.connect(self._fill_layers)
         self._fill_layers()
         self._kind_changed(self.kind_box.currentText())
+        self.select_nodes(getattr(context, "selected_ids", []))
 
     # ---- controls ------------------------------------------------------------------------------------
 
@@ -92,6 +93,16 @@ class ActivationView(ProbePanel):
         self.layer_box.setCurrentIndex(self.layer_box.findData(pick) if pick else 0)
         self.layer_box.blockSignals(False)
         self._layer_changed()
+
+    def select_nodes(self, ids: list[str]) -> None:
+        """The canvas selection: an activation layer among it becomes the one whose inputs are shown."""
+        for nid in ids:
+            node = self.doc.graph.nodes.get(nid)
+            index = self.layer_box.findData(node.name) if node is not None else -1
+            if index >= 0:
+                self._chosen = node.name
+                self.layer_box.setCurrentIndex(index)
+                return
 
     def layer(self) -> str | None:
         return self.layer_box.currentData()
