@@ -82,6 +82,10 @@ def encoder_decoder(g):
                     ("Conv2d", {"filters": 2, "kernel_size": 1})])
 
 
+def fit_1d(g):
+    chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
+
+
 PRESETS = {
     "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
                    perceptron, "gauss"),
@@ -99,7 +103,12 @@ PRESETS = {
                         "concatenated.", googlenet_small, "shapes"),
     "encoder_decoder": ("Encoder-decoder", "Shrinks the image with convolutions and pooling, then grows it back with "
                         "transposed convolutions to label every pixel.", encoder_decoder, "shapes_seg"),
+    "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
+               "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
 }
+
+#: training settings a preset starts with (the defaults otherwise)
+TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300}}
 
 
 def main() -> None:
@@ -107,7 +116,8 @@ def main() -> None:
         graph = Graph()
         build(graph)
         apply_layout(graph)
-        project = Project(graph, name=title, description=description, dataset={"name": dataset, "params": {}})
+        project = Project(graph, name=title, description=description, dataset={"name": dataset, "params": {}},
+                          training=dict(TRAINING.get(key, {})))
         save_project(project, PRESETS_DIR / f"{key}.json")
         print("wrote", key, len(graph.nodes), "layers")
 

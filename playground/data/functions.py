@@ -1,7 +1,10 @@
-"""1-D function regression for the universal-approximation demo: sine, step, abs, bumps.
+"""1-D function regression for the universal-approximation demo and the robust-loss demo: sine,
+step, abs, bumps, line.
 
-x is uniform in [-1, 1]; the target is f(x) plus optional Gaussian noise, shaped (N, 1). Owns the
-functions and their registry records only.
+x is uniform in [-1, 1]; the target is f(x) plus optional Gaussian noise, shaped (N, 1); with
+``outliers`` > 0 that share of the points (chosen at random) has its target pushed far up (by 2 to
+4), the corrupted labels that MSE chases and MAE / Huber shrug off. Owns the functions and their
+registry records only.
 """
 
 from __future__ import annotations
@@ -33,12 +36,28 @@ def bumps(x: np.ndarray, p: dict) -> np.ndarray:
     return (heights * np.exp(-0.5 * ((x[:, None] - centres) / width) ** 2)).sum(axis=1)  # (n,)
 
 
+def line(x: np.ndarray, p: dict) -> np.ndarray:
+    return 0.8 * x + 0.2
+
+
+def add_outliers(y: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """``y`` with round(share * n) random targets raised by 2 to 4 (none drawn when share is 0)."""
+    count = int(round(share * len(y)))
+    if count <= 0:
+        return y
+    y = y.copy()
+    idx = rng.choice(len(y), size=count, replace=False)
+    y[idx] += rng.uniform(2.0, 4.0, size=count)
+    return y
+
+
 def _loader(f):
     def load(params: dict, root, seed: int) -> RawData:
         rng = np.random.default_rng(seed)
         n = params["n_points"]
         x = rng.uniform(-1, 1, size=n)
         y = f(x, params) + rng.normal(0, params["noise"], size=n)
+        y = add_outliers(y, params.get("outliers", 0.0), rng)
         return RawData(
             x=torch.from_numpy(x.astype(np.float32)[:, None]),  # (n, 1)
             y=torch.from_numpy(y.astype(np.float32)[:, None]),  # (n, 1)
@@ -51,6 +70,7 @@ def _loader(f):
 _COMMON = {
     "n_points": Param(200, 10, 100_000, "number of points, 10 to 100000"),
     "noise": Param(0.0, 0.0, 1.0, "standard deviation of Gaussian noise added to the target, 0 to 1"),
+    "outliers": Param(0.0, 0.0, 0.5, "share of points whose target is pushed far up (corrupted labels), 0 to 0.5"),
 }
 
 #: name, title, function, extra parameters, description
@@ -65,6 +85,9 @@ _TABLE = [
     ("bumps", "Sum of bumps (1-D)", bumps,
      {"bumps": Param(3, 1, 8, "number of bumps, 1 to 8")},
      "Fit several up-and-down bumps: each one needs its own hidden units."),
+    ("line", "Straight line (1-D)", line,
+     {"noise": Param(0.1, 0.0, 1.0, "standard deviation of Gaussian noise added to the target, 0 to 1")},
+     "Fit y = 0.8x + 0.2 with some noise; add outliers to see MSE pulled away while MAE and Huber hold."),
 ]
 
 SPECS = [

@@ -28,6 +28,7 @@ from playground.ui.file_ops import FileController
 from playground.ui.help_dialogs import HelpMenu
 from playground.ui.icons import app_icon
 from playground.ui.inspector import Inspector
+from playground.ui.learn.menu import follow_selection
 from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
 from playground.ui.summary_view import SummaryView
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self)
         self._build_menus()
         self.training.add_menu()
+        follow_selection(self)  # the Learn views that show the selected layer
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)

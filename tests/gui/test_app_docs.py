@@ -50,12 +50,12 @@ def test_train_steps_trains_the_projects_network():
 
 def test_screenshot_knows_every_panel():
     from playground.cli.screenshot import PANELS as CLI_PANELS
+    from playground.ui.learn.registry import LEARN_PANELS
     from playground.ui.panels.registry import PANELS
     from playground.ui.screenshot import INSIDE, PANELS as UI_PANELS
 
     assert CLI_PANELS == UI_PANELS
     assert INSIDE == tuple(entry.key for entry in PANELS)
-    from playground.ui.learn.registry import LEARN_PANELS
     from playground.ui.screenshot import LEARN
 
     assert LEARN == tuple(entry.key for entry in LEARN_PANELS)

@@ -16,4 +16,15 @@ LEARN_PANELS = (
                "Race SGD, momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam and AdamW on 2-D loss surfaces"),
     PanelEntry("landscape", "Loss Landscape", "playground.ui.learn.landscape", "LandscapePanel", "Ctrl+Alt+3",
                "The network's own loss around its current weights, along two random filter-normalized directions"),
+    PanelEntry("activation", "Activations Explorer", "playground.ui.learn.activation_view", "ActivationView",
+               "Ctrl+Alt+4", "Every activation's f and f' with its dead and saturated regions, and where a layer's "
+               "inputs sit on it"),
+    PanelEntry("loss", "Losses", "playground.ui.learn.loss_view", "LossView", "Ctrl+Alt+5",
+               "Every loss and its gradient against the prediction; MSE, MAE and Huber fitted with outliers; "
+               "the sigmoid + MSE learning slowdown"),
+    PanelEntry("conv", "Convolution Arithmetic", "playground.ui.learn.conv_view", "ConvView", "Ctrl+Alt+6",
+               "A convolution or pooling layer's kernel sliding over the padded input, cell by cell, and its "
+               "output-size formula"),
+    PanelEntry("fit", "Function Fitting", "playground.ui.learn.fit_view", "FitView", "Ctrl+Alt+7",
+               "A one-input network's curve over its data, and each hidden unit's share of it (universality)"),
 )
