@@ -167,6 +167,8 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
     if not window.grab().save(str(out), "PNG"):
         raise PlaygroundError(f"cannot write '{out}'", fix="check the folder exists and is writable")
     window.files.autosave_timer.stop()
+    window.shutdown()  # join training / dataset preview / export threads before Qt and Python end
+    preload.finish()
     window.hide()
     window.deleteLater()
     return out
