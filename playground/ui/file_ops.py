@@ -19,7 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from playground.core.errors import PlaygroundError
 from playground.core.files import atomic_write_text
 from playground.graph.project import SUFFIX, Project, load_project, save_project
+from playground.graph.shapes import infer
+from playground.graph.validate import validate
 from playground.ui import config, preload
+from playground.ui.guard import SlotErrors, explain
 from playground.ui.tasks import Task
 
 AUTOSAVE_MS = 60_000
@@ -81,15 +84,31 @@ class FileController(QObject):
             self.open_path(path)
 
     def open_path(self, path_or_preset: str | Path) -> bool:
-        """Open a project file or a preset; on failure show why and keep the current project."""
+        """Open a project file or a preset; on failure show why and keep the current project.
+
+        Whatever the file holds, nothing escapes into Qt: a loader error is shown as it is; any
+        other failure (while reading, checking, or while the panels take the new project) puts
+        the previous project back and says what happened and how to fix it."""
         try:
             project = load_project(path_or_preset)
-        except PlaygroundError as exc:
-            QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            preflight(project)
+        except Exception as exc:  # noqa: BLE001 - a file from anywhere must never crash the window
+            QMessageBox.critical(self.window, "Cannot open project", explain(exc, open_fix(path_or_preset)))
             return False
         if not self.confirm_discard():
             return False
-        self.window.set_project(project)
+        previous, was_dirty = self.doc.project, self.doc.dirty
+        try:
+            with SlotErrors() as caught:
+                self.window.set_project(project)
+        except Exception as exc:  # noqa: BLE001
+            caught.errors.insert(0, exc)
+        if caught.first is not None:
+            with SlotErrors():  # the previous project opened before, so it opens again
+                self.window.set_project(previous, dirty=was_dirty)
+            QMessageBox.critical(self.window, "Cannot open project",
+                                 explain(caught.first, open_fix(path_or_preset)) + _KEPT)
+            return False
         if project.path is not None:
             config.add_recent_file(project.path)
         self.status.emit(f"Opened {project.path or project.name}")
@@ -186,6 +205,13 @@ class FileController(QObject):
         self.status.emit("Export failed")
         QMessageBox.critical(self.window, "Cannot export", message)
 
+    def shutdown(self, timeout: float = 60.0) -> bool:
+        """Wait for exports still writing (the window is closing). True when none is left."""
+        for task in list(self.tasks):
+            if task.thread is not None:
+                task.thread.join(timeout)
+        return not any(t.thread is not None and t.thread.is_alive() for t in self.tasks)
+
     # ---- autosave -----------------------------------------------------------------------------------
 
     def autosave_now(self) -> Path | None:
@@ -232,6 +258,24 @@ class FileController(QObject):
             return self.restore_autosave()
         self.remove_autosave()
         return False
+
+
+_KEPT = "\n\nYour current project is unchanged."
+
+
+def open_fix(target) -> str:
+    return (f"“{Path(str(target)).name}” may be damaged or hand-edited: open it in a text editor and "
+            "correct the place named above, or start from a preset (File > New from Preset).")
+
+
+def preflight(project: Project) -> None:
+    """Raise what the window would trip over when it shows ``project`` (before anything is
+    replaced): the checks every panel runs, and the training settings once they can be read."""
+    validate(project.graph, infer(project.graph))
+    if preload.ready():  # torch is loaded: reading the settings costs nothing (never import it here)
+        from playground.train import TrainConfig
+
+        TrainConfig.from_dict(project.training)
 
 
 def _slug(name: str) -> str:

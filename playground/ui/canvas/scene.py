@@ -16,7 +16,7 @@ from playground.core.errors import GraphError
 from playground.graph.shapes import format_shape
 from playground.ui import style
 from playground.ui.canvas.edge_item import EdgeItem
-from playground.ui.canvas.node_item import NodeItem, PortItem
+from playground.ui.canvas.node_item import NodeItem, PortItem, finite_point
 from playground.ui.document import Document
 from playground.ui.edits import Editor
 
@@ -96,7 +96,7 @@ class GraphScene(QGraphicsScene):
         if item is None:
             return
         if what == "pos":
-            item.setPos(QPointF(*node.pos))
+            item.setPos(finite_point(node.pos))
             self.declutter_labels()
         else:
             item.set_node(node)
@@ -276,6 +276,9 @@ class GraphScene(QGraphicsScene):
         for nid, item in self.nodes.items():
             node = self.doc.graph.nodes.get(nid)
             new = (round(item.pos().x(), 1), round(item.pos().y(), 1))
-            if node is not None and (abs(new[0] - node.pos[0]) > 0.5 or abs(new[1] - node.pos[1]) > 0.5):
+            if node is None:
+                continue
+            shown = finite_point(node.pos)  # where a card with a NaN / infinite position is drawn
+            if abs(new[0] - shown.x()) > 0.5 or abs(new[1] - shown.y()) > 0.5:
                 moves[nid] = (node.pos, new)
         return self.editor.move(moves)
