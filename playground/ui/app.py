@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from playground.graph.project import Project, load_project
 from playground.ui import preload
-from playground.ui.file_ops import open_fix, preflight
-from playground.ui.guard import SlotErrors, explain
+from playground.ui.file_ops import open_failure, preflight
+from playground.ui.guard import SlotErrors
 
 DEFAULT_PRESET = "tfp_mlp"  # the first thing a person sees: 2-D points and a small tanh MLP
 
@@ -42,7 +42,7 @@ def initial_project(path: str | None, preset: str | None) -> tuple[Project, str 
             preflight(project)
             return project, None
         except Exception as exc:  # noqa: BLE001 - any file: the demo opens and the dialog says why
-            return load_project(DEFAULT_PRESET), explain(exc, open_fix(wanted))
+            return load_project(DEFAULT_PRESET), open_failure(wanted, exc)
     return load_project(DEFAULT_PRESET), None
 
 
@@ -58,7 +58,7 @@ def build_window(project: Project, problem: str | None):
         caught.errors.insert(0, exc)
     if caught.first is None:
         return window, problem
-    return MainWindow(load_project(DEFAULT_PRESET)), explain(caught.first, open_fix(project.path or project.name))
+    return MainWindow(load_project(DEFAULT_PRESET)), open_failure(project.path or project.name, caught.first)
 
 
 def main(path: str | None = None, preset: str | None = None) -> int:

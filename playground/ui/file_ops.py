@@ -93,7 +93,7 @@ class FileController(QObject):
             project = load_project(path_or_preset)
             preflight(project)
         except Exception as exc:  # noqa: BLE001 - a file from anywhere must never crash the window
-            QMessageBox.critical(self.window, "Cannot open project", explain(exc, open_fix(path_or_preset)))
+            QMessageBox.critical(self.window, "Cannot open project", open_failure(path_or_preset, exc))
             return False
         if not self.confirm_discard():
             return False
@@ -106,8 +106,7 @@ class FileController(QObject):
         if caught.first is not None:
             with SlotErrors():  # the previous project opened before, so it opens again
                 self.window.set_project(previous, dirty=was_dirty)
-            QMessageBox.critical(self.window, "Cannot open project",
-                                 explain(caught.first, open_fix(path_or_preset)) + _KEPT)
+            QMessageBox.critical(self.window, "Cannot open project", open_failure(path_or_preset, caught.first) + _KEPT)
             return False
         if project.path is not None:
             config.add_recent_file(project.path)
@@ -263,9 +262,12 @@ class FileController(QObject):
 _KEPT = "\n\nYour current project is unchanged."
 
 
-def open_fix(target) -> str:
-    return (f"“{Path(str(target)).name}” may be damaged or hand-edited: open it in a text editor and "
-            "correct the place named above, or start from a preset (File > New from Preset).")
+def open_failure(target, exc: BaseException) -> str:
+    """Why ``target`` did not open: the file's name, what happened, how to fix it."""
+    name = Path(str(target)).name
+    message = explain(exc, f"“{name}” may be damaged or hand-edited: open it in a text editor and correct "
+                           "the place named above, or start from a preset (File > New from Preset).")
+    return message if name in message else f"{name}: {message}"
 
 
 def preflight(project: Project) -> None:
