@@ -2,8 +2,9 @@
 
 Unsaved work is never dropped silently: replacing or closing a changed project asks first
 (``confirm_discard``), and every ``AUTOSAVE_MS`` a changed project is written atomically to the
-autosave file, which a clean exit deletes; if it is still there at the next start, the app offers
-it back. A file that cannot be opened shows the reason in a dialog and the current project stays.
+autosave file of this instance (ui/autosave.py: one file and lock per running instance), which a
+clean exit deletes; at the next start the app offers back only files whose instance is no longer
+running, so a second window never touches the first one's work. A file that cannot be opened shows the reason in a dialog and the current project stays.
 Dialogs are the static QFileDialog / QMessageBox functions, so tests can replace them.
 """
 
@@ -17,11 +18,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from playground.core.errors import PlaygroundError
-from playground.core.files import atomic_write_text
 from playground.graph.project import SUFFIX, Project, load_project, save_project
 from playground.graph.shapes import infer
 from playground.graph.validate import validate
 from playground.ui import config, preload
+from playground.ui.autosave import Autosave
 from playground.ui.guard import SlotErrors, explain
 from playground.ui.tasks import Task
 
@@ -45,6 +46,7 @@ class FileController(QObject):
         self.window = window
         self.doc = window.doc
         self.tasks: list[Task] = []
+        self.autosave = Autosave()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -220,17 +222,21 @@ class FileController(QObject):
         data["autosave_of"] = str(self.doc.project.path) if self.doc.project.path else None
         data["autosaved_at"] = time.time()
         try:
-            return atomic_write_text(config.autosave_path(), json.dumps(data, indent=1) + "\n")
+            return self.autosave.write(json.dumps(data, indent=1) + "\n")
         except OSError as exc:
             self.status.emit(f"Autosave failed: {exc}")
             return None
 
     def remove_autosave(self) -> None:
-        config.autosave_path().unlink(missing_ok=True)
+        self.autosave.remove()
 
-    def restore_autosave(self) -> bool:
-        """Open the autosave file as the (unsaved) current project."""
-        path = config.autosave_path()
+    def close_autosave(self) -> None:
+        """A clean exit: this instance's autosave and its lock go."""
+        self.autosave_timer.stop()
+        self.autosave.close()
+
+    def restore_autosave(self, path: Path) -> bool:
+        """Open an autosave file as the (unsaved) current project."""
         try:
             project = load_project(path)
             origin = json.loads(path.read_text(encoding="utf-8")).get("autosave_of")
@@ -243,20 +249,27 @@ class FileController(QObject):
         return True
 
     def offer_autosave(self) -> bool:
-        """At start: if the last session did not end cleanly, offer its autosave back."""
-        path = config.autosave_path()
-        if not path.exists() or not config.autosave_prompt_enabled():
+        """At start: offer back the work of instances that did not end cleanly (newest first; the
+        first one restored ends the questions). Files of instances still running are not seen."""
+        if not config.autosave_prompt_enabled():
             return False
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        orphans = self.autosave.orphans()
+        restored = False
         Button = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self.window, "Restore unsaved work?",
-            f"Playground did not close normally last time. Restore the unsaved work autosaved at {when}?",
-            Button.Yes | Button.No, Button.Yes)
-        if answer == Button.Yes:
-            return self.restore_autosave()
-        self.remove_autosave()
-        return False
+        for orphan in orphans:
+            if restored:
+                orphan.release()  # offered again at the next start
+                continue
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.mtime))
+            answer = QMessageBox.question(
+                self.window, "Restore unsaved work?",
+                f"A Playground window did not close normally. Restore the unsaved work it autosaved at {when}?",
+                Button.Yes | Button.No, Button.Yes)
+            if answer == Button.Yes and self.restore_autosave(orphan.path):
+                self.autosave_now()  # the work is now this instance's: its own autosave holds it
+                restored = True
+            orphan.discard() if answer != Button.Yes or restored else orphan.release()
+        return restored
 
 
 _KEPT = "\n\nYour current project is unchanged."

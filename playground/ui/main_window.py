@@ -222,8 +222,7 @@ class MainWindow(QMainWindow):
             return
         self.shutdown()  # stop and join every worker thread before Qt goes away
         self.save_layout()
-        self.files.remove_autosave()
-        self.files.autosave_timer.stop()
+        self.files.close_autosave()
         self.doc.release()
         event.accept()
 
