@@ -96,3 +96,5 @@ def main(path: str | None = None, preset: str | None = None) -> int:
     finally:  # however the app ends, its threads end before Qt and the interpreter do
         window.shutdown()
         preload.finish()
+        if not window.doc.dirty:  # ended without closing the window (a quit): nothing to keep
+            window.files.close_autosave()
