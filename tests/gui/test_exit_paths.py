@@ -46,10 +46,12 @@ def test_screenshot_exits_cleanly_with_no_thread_left(tmp_path, i):
     screenshot_exit(tmp_path, "alexnet_small" if i == 0 else "tfp_mlp", i)
 
 
+@pytest.mark.timeout(0)  # as long as the loop asked for
 @pytest.mark.skipif(not os.environ.get("PLAYGROUND_EXIT_LOOP"), reason="long loop: PLAYGROUND_EXIT_LOOP=24")
 def test_screenshot_exit_loop(tmp_path):
     for i in range(int(os.environ["PLAYGROUND_EXIT_LOOP"])):
         screenshot_exit(tmp_path, "alexnet_small", i)
+        print(f"exit loop: run {i + 1} rc 0, no thread left", flush=True)
 
 
 def test_closing_the_window_joins_the_dataset_preview_thread(make_window, qtbot):
