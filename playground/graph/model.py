@@ -55,6 +55,16 @@ class Graph:
         self.edges: list[Edge] = []
         self.events = GraphEvents()
         self._ids = itertools.count(1)
+        # node id -> its in / out edges, so that a query costs the node's degree, not the whole graph
+        # (a 2,000-input Concat must not make each new edge scan every edge); kept by the mutations
+        # below and rebuilt if ``edges`` was changed behind their back (a test, a hand-made loop)
+        self._ins: dict[str, dict[int, Edge]] = {}  # dst -> {port: edge}, in the order connected
+        self._outs: dict[str, list[Edge]] = {}
+        self._top: dict[str, int] = {}  # dst -> its highest connected input port
+        self._indexed: tuple[int, int] = (id(self.edges), 0)
+        self._names: dict[str, str] = {}  # name -> node id, checked against ``nodes`` like the edges
+        self._named: tuple[int, int] = (id(self.nodes), 0)
+        self._free_from: dict[str, int] = {}  # unique_name: no free "<prefix><i>" below this i
 
     # ---- queries -------------------------------------------------------------------------------
 
@@ -71,13 +81,19 @@ class Graph:
         raise GraphError(f"there is no layer named '{name}'")
 
     def find(self, name: str) -> Node | None:
-        return next((n for n in self.nodes.values() if n.name == name), None)
+        node_id = self._name_index().get(name)
+        if node_id is None:
+            return None
+        node = self.nodes.get(node_id)
+        if node is not None and node.name == name:
+            return node
+        return next((n for n in self.nodes.values() if n.name == name), None)  # renamed behind our back
 
     def in_edges(self, node_id: str) -> list[Edge]:
-        return sorted((e for e in self.edges if e.dst == node_id), key=lambda e: e.port)
+        return sorted(self._index()[0].get(node_id, {}).values(), key=lambda e: e.port)
 
     def out_edges(self, node_id: str) -> list[Edge]:
-        return [e for e in self.edges if e.src == node_id]
+        return list(self._index()[1].get(node_id, ()))
 
     def inputs_of(self, node_id: str) -> list[str]:
         return [e.src for e in self.in_edges(node_id)]
@@ -125,11 +141,12 @@ class Graph:
         return False
 
     def unique_name(self, prefix: str) -> str:
-        names = {n.name for n in self.nodes.values()}
+        names = self._name_index()
         if prefix == "input" and "input" not in names:
             return "input"
-        for i in itertools.count(1):
+        for i in itertools.count(self._free_from.get(prefix, 1)):
             if f"{prefix}{i}" not in names:
+                self._free_from[prefix] = i
                 return f"{prefix}{i}"
         raise AssertionError
 
@@ -150,7 +167,10 @@ class Graph:
         if node_id in self.nodes:
             raise GraphError(f"node id {node_id!r} is already used")
         node = Node(node_id, name, kind, values, (float(pos[0]), float(pos[1])))
+        names = self._name_index()
         self.nodes[node_id] = node
+        names[name] = node_id
+        self._named = (id(self.nodes), len(self.nodes))
         self.events.node_added.emit(node)
         self.events.changed.emit()
         return node
@@ -158,10 +178,16 @@ class Graph:
     def remove_node(self, node_id: str) -> tuple[Node, list[Edge]]:
         """Remove a node and its edges; returns both so an undo can put them back."""
         node = self.node(node_id)
-        edges = [e for e in self.edges if node_id in (e.src, e.dst)]
+        ins, outs = self._index()
+        touching = set(ins.get(node_id, {}).values()) | set(outs.get(node_id, ()))
+        edges = [e for e in self.edges if e in touching]  # in the graph's order, for undo
         for edge in edges:
             self._remove_edge(edge)
+        names = self._name_index()
         del self.nodes[node_id]
+        names.pop(node.name, None)
+        self._named = (id(self.nodes), len(self.nodes))
+        self._free_from.clear()
         self.events.node_removed.emit(node)
         self.events.changed.emit()
         return node, edges
@@ -174,27 +200,34 @@ class Graph:
         if spec.max_inputs == 0:
             raise GraphError(f"'{b.name}' is an input layer; nothing can feed into it",
                              fix="connect from it instead")
-        taken = self.in_edges(dst)
-        if any(e.src == src for e in taken):
+        ins, outs = self._index()
+        taken = ins.get(dst, {})  # port -> edge: each check below costs O(1), not O(inputs)
+        if any(e.dst == dst for e in outs.get(src, ())) if len(outs.get(src, ())) < len(taken) \
+                else any(e.src == src for e in taken.values()):
             raise GraphError(f"'{a.name}' already feeds '{b.name}'")
         if self.reaches(dst, src):
             raise GraphError(f"connecting '{a.name}' to '{b.name}' would make a loop",
                              fix="networks here are feed-forward: connect to a layer further down instead")
         if spec.max_inputs is not None and len(taken) >= spec.max_inputs:
-            raise GraphError(f"'{b.name}' ({spec.label}) takes one input and already gets '{self.node(taken[0].src).name}'",
+            first = min(taken.values(), key=lambda e: e.port)
+            raise GraphError(f"'{b.name}' ({spec.label}) takes one input and already gets '{self.node(first.src).name}'",
                              fix="disconnect that first, or use an Add or Concat layer to merge several inputs")
         if port is None:
-            port = max((e.port for e in taken), default=-1) + 1
-        if any(e.port == port for e in taken):
+            port = self._top.get(dst, -1) + 1
+        if port in taken:
             raise GraphError(f"input {port} of '{b.name}' is already connected")
         edge = Edge(src, dst, port)
         self.edges.append(edge)
+        ins.setdefault(dst, {})[port] = edge
+        self._top[dst] = max(port, self._top.get(dst, -1))
+        outs.setdefault(src, []).append(edge)
+        self._indexed = (id(self.edges), len(self.edges))
         self.events.edge_added.emit(edge)
         self.events.changed.emit()
         return edge
 
     def disconnect(self, src: str, dst: str) -> Edge:
-        edge = next((e for e in self.edges if e.src == src and e.dst == dst), None)
+        edge = next((e for e in self._index()[1].get(src, ()) if e.dst == dst), None)
         if edge is None:
             raise GraphError(f"'{self.node(src).name}' is not connected to '{self.node(dst).name}'")
         self._remove_edge(edge)
@@ -210,7 +243,11 @@ class Graph:
         if name == node.name:
             return
         self._check_name(name)
+        names = self._name_index()
+        names.pop(node.name, None)
         node.name = name
+        names[name] = node_id
+        self._free_from.clear()
         self.events.node_changed.emit(node, "name")
         self.events.changed.emit()
 
@@ -245,8 +282,33 @@ class Graph:
 
     # ---- helpers -------------------------------------------------------------------------------
 
+    def _name_index(self) -> dict[str, str]:
+        """Node ids by name; rebuilt only when ``nodes`` changed outside our methods (``copy``)."""
+        if self._named != (id(self.nodes), len(self.nodes)):
+            self._names = {n.name: nid for nid, n in self.nodes.items()}
+            self._named = (id(self.nodes), len(self.nodes))
+            self._free_from.clear()
+        return self._names
+
+    def _index(self) -> tuple[dict[str, dict[int, Edge]], dict[str, list[Edge]]]:
+        """The in / out edges by node id; rebuilt only when ``edges`` changed outside our methods."""
+        if self._indexed != (id(self.edges), len(self.edges)):
+            self._ins, self._outs, self._top = {}, {}, {}
+            for e in self.edges:
+                self._ins.setdefault(e.dst, {})[e.port] = e
+                self._top[e.dst] = max(e.port, self._top.get(e.dst, -1))
+                self._outs.setdefault(e.src, []).append(e)
+            self._indexed = (id(self.edges), len(self.edges))
+        return self._ins, self._outs
+
     def _remove_edge(self, edge: Edge) -> None:
+        ins, outs = self._index()
         self.edges.remove(edge)
+        del ins[edge.dst][edge.port]
+        if self._top.get(edge.dst) == edge.port:  # the highest input went: find the next highest
+            self._top[edge.dst] = max(ins[edge.dst], default=-1)
+        outs[edge.src].remove(edge)
+        self._indexed = (id(self.edges), len(self.edges))
         self.events.edge_removed.emit(edge)
 
     def _new_id(self) -> str:

@@ -15,8 +15,10 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from playground.core.errors import PlaygroundError
 from playground.graph.project import Project, load_project
+from playground.ui import preload
+from playground.ui.file_ops import open_failure, preflight
+from playground.ui.guard import SlotErrors
 
 DEFAULT_PRESET = "tfp_mlp"  # the first thing a person sees: 2-D points and a small tanh MLP
 
@@ -36,22 +38,37 @@ def initial_project(path: str | None, preset: str | None) -> tuple[Project, str 
     wanted = path or preset
     if wanted:
         try:
-            return load_project(wanted), None
-        except PlaygroundError as exc:
-            return load_project(DEFAULT_PRESET), str(exc)
+            project = load_project(wanted)
+            preflight(project)
+            return project, None
+        except Exception as exc:  # noqa: BLE001 - any file: the demo opens and the dialog says why
+            return load_project(DEFAULT_PRESET), open_failure(wanted, exc)
     return load_project(DEFAULT_PRESET), None
+
+
+def build_window(project: Project, problem: str | None):
+    """The main window on ``project``; if building it fails (something in the file no check
+    caught), the window on the demo instead, and the reason."""
+    from playground.ui.main_window import MainWindow
+
+    try:
+        with SlotErrors() as caught:
+            window = MainWindow(project)
+    except Exception as exc:  # noqa: BLE001
+        caught.errors.insert(0, exc)
+    if caught.first is None:
+        return window, problem
+    return MainWindow(load_project(DEFAULT_PRESET)), open_failure(project.path or project.name, caught.first)
 
 
 def main(path: str | None = None, preset: str | None = None) -> int:
     app = application()
-    from playground.ui.main_window import MainWindow
-
     project, problem = initial_project(path, preset)
+    window, problem = build_window(project, problem)
     if path and problem is None:
         from playground.ui import config
 
         config.add_recent_file(path)
-    window = MainWindow(project)
     probe = os.environ.get("PLAYGROUND_FIRST_PAINT_PROBE") == "1"
 
     def after_first_paint():
@@ -74,4 +91,10 @@ def main(path: str | None = None, preset: str | None = None) -> int:
     window.first_painted.connect(painted)
     window.show()
     window.show_network()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:  # however the app ends, its threads end before Qt and the interpreter do
+        window.shutdown()
+        preload.finish()
+        if not window.doc.dirty:  # ended without closing the window (a quit): nothing to keep
+            window.files.close_autosave()

@@ -1,4 +1,4 @@
-"""Per-user places: the settings store (window layout, recent files) and the autosave file.
+"""Per-user places: the settings store (window layout, recent files) and the autosave folder.
 
 ``PLAYGROUND_CONFIG_DIR`` moves both into one folder (tests and the screenshot command use it so
 they never touch the real home); otherwise settings live where Qt keeps them for "playground" and
@@ -14,7 +14,6 @@ from PySide6.QtCore import QSettings
 
 ENV_DIR = "PLAYGROUND_CONFIG_DIR"
 ORG, APP = "playground", "Playground"
-AUTOSAVE_NAME = "autosave.pgproj"
 MAX_RECENT = 8
 
 
@@ -27,8 +26,9 @@ def data_dir() -> Path:
     return Path(user_data_dir("playground"))
 
 
-def autosave_path() -> Path:
-    return data_dir() / AUTOSAVE_NAME
+def autosave_dir() -> Path:
+    """Where each running instance keeps its own autosave file and lock (ui/autosave.py)."""
+    return data_dir()
 
 
 def settings() -> QSettings:

@@ -139,6 +139,10 @@ class DatasetPanel(QWidget):
         self.form.set_table(self.table)
         self._fill_form()
 
+    def shutdown(self) -> bool:
+        """Join the preview's worker thread (the window is closing). True when none is left."""
+        return self.loader.shutdown() if self.loader is not None else True
+
     def _build(self) -> None:
         from playground.ui.dataset_form import DatasetForm
         from playground.ui.dataset_preview import DatasetPreview, PreviewLoader

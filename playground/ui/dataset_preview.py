@@ -77,13 +77,28 @@ class PreviewLoader(QObject):
             self.latest += 1
             self._pending = (self.latest, dict(dataset), seed, sample_seed)
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="playground-dataset-preview", daemon=True)
+                # not a daemon: a daemon thread still inside torch when the interpreter finalizes is
+                # ended by pthread_exit, which aborts the process ("terminate called without an
+                # active exception", rc 134); ``shutdown`` joins it, and Python joins it at exit
+                self._thread = threading.Thread(target=self._run, name="playground-dataset-preview")
                 self._thread.start()
             return self.latest
 
     def busy(self) -> bool:
         with self._lock:
             return self._thread is not None
+
+    def shutdown(self, timeout: float = 30.0) -> bool:
+        """The window is closing: drop waiting requests, let the running one finish unseen, join
+        it. True when no thread is left."""
+        with self._lock:
+            self._pending = None
+            self.latest += 1  # what is computing now is superseded: it will not be shown
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     def _run(self) -> None:
         from playground.core.errors import PlaygroundError

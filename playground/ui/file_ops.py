@@ -2,8 +2,9 @@
 
 Unsaved work is never dropped silently: replacing or closing a changed project asks first
 (``confirm_discard``), and every ``AUTOSAVE_MS`` a changed project is written atomically to the
-autosave file, which a clean exit deletes; if it is still there at the next start, the app offers
-it back. A file that cannot be opened shows the reason in a dialog and the current project stays.
+autosave file of this instance (ui/autosave.py: one file and lock per running instance), which a
+clean exit deletes; at the next start the app offers back only files whose instance is no longer
+running, so a second window never touches the first one's work. A file that cannot be opened shows the reason in a dialog and the current project stays.
 Dialogs are the static QFileDialog / QMessageBox functions, so tests can replace them.
 """
 
@@ -17,9 +18,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from playground.core.errors import PlaygroundError
-from playground.core.files import atomic_write_text
 from playground.graph.project import SUFFIX, Project, load_project, save_project
+from playground.graph.shapes import infer
+from playground.graph.validate import validate
 from playground.ui import config, preload
+from playground.ui.autosave import Autosave
+from playground.ui.guard import SlotErrors, explain
 from playground.ui.tasks import Task
 
 AUTOSAVE_MS = 60_000
@@ -42,6 +46,7 @@ class FileController(QObject):
         self.window = window
         self.doc = window.doc
         self.tasks: list[Task] = []
+        self.autosave = Autosave()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -81,15 +86,30 @@ class FileController(QObject):
             self.open_path(path)
 
     def open_path(self, path_or_preset: str | Path) -> bool:
-        """Open a project file or a preset; on failure show why and keep the current project."""
+        """Open a project file or a preset; on failure show why and keep the current project.
+
+        Whatever the file holds, nothing escapes into Qt: a loader error is shown as it is; any
+        other failure (while reading, checking, or while the panels take the new project) puts
+        the previous project back and says what happened and how to fix it."""
         try:
             project = load_project(path_or_preset)
-        except PlaygroundError as exc:
-            QMessageBox.critical(self.window, "Cannot open project", str(exc))
+            preflight(project)
+        except Exception as exc:  # noqa: BLE001 - a file from anywhere must never crash the window
+            QMessageBox.critical(self.window, "Cannot open project", open_failure(path_or_preset, exc))
             return False
         if not self.confirm_discard():
             return False
-        self.window.set_project(project)
+        previous, was_dirty = self.doc.project, self.doc.dirty
+        try:
+            with SlotErrors() as caught:
+                self.window.set_project(project)
+        except Exception as exc:  # noqa: BLE001
+            caught.errors.insert(0, exc)
+        if caught.first is not None:
+            with SlotErrors():  # the previous project opened before, so it opens again
+                self.window.set_project(previous, dirty=was_dirty)
+            QMessageBox.critical(self.window, "Cannot open project", open_failure(path_or_preset, caught.first) + _KEPT)
+            return False
         if project.path is not None:
             config.add_recent_file(project.path)
         self.status.emit(f"Opened {project.path or project.name}")
@@ -186,6 +206,13 @@ class FileController(QObject):
         self.status.emit("Export failed")
         QMessageBox.critical(self.window, "Cannot export", message)
 
+    def shutdown(self, timeout: float = 60.0) -> bool:
+        """Wait for exports still writing (the window is closing). True when none is left."""
+        for task in list(self.tasks):
+            if task.thread is not None:
+                task.thread.join(timeout)
+        return not any(t.thread is not None and t.thread.is_alive() for t in self.tasks)
+
     # ---- autosave -----------------------------------------------------------------------------------
 
     def autosave_now(self) -> Path | None:
@@ -195,17 +222,21 @@ class FileController(QObject):
         data["autosave_of"] = str(self.doc.project.path) if self.doc.project.path else None
         data["autosaved_at"] = time.time()
         try:
-            return atomic_write_text(config.autosave_path(), json.dumps(data, indent=1) + "\n")
+            return self.autosave.write(json.dumps(data, indent=1) + "\n")
         except OSError as exc:
             self.status.emit(f"Autosave failed: {exc}")
             return None
 
     def remove_autosave(self) -> None:
-        config.autosave_path().unlink(missing_ok=True)
+        self.autosave.remove()
 
-    def restore_autosave(self) -> bool:
-        """Open the autosave file as the (unsaved) current project."""
-        path = config.autosave_path()
+    def close_autosave(self) -> None:
+        """A clean exit: this instance's autosave and its lock go."""
+        self.autosave_timer.stop()
+        self.autosave.close()
+
+    def restore_autosave(self, path: Path) -> bool:
+        """Open an autosave file as the (unsaved) current project."""
         try:
             project = load_project(path)
             origin = json.loads(path.read_text(encoding="utf-8")).get("autosave_of")
@@ -218,20 +249,48 @@ class FileController(QObject):
         return True
 
     def offer_autosave(self) -> bool:
-        """At start: if the last session did not end cleanly, offer its autosave back."""
-        path = config.autosave_path()
-        if not path.exists() or not config.autosave_prompt_enabled():
+        """At start: offer back the work of instances that did not end cleanly (newest first; the
+        first one restored ends the questions). Files of instances still running are not seen."""
+        if not config.autosave_prompt_enabled():
             return False
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        orphans = self.autosave.orphans()
+        restored = False
         Button = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self.window, "Restore unsaved work?",
-            f"Playground did not close normally last time. Restore the unsaved work autosaved at {when}?",
-            Button.Yes | Button.No, Button.Yes)
-        if answer == Button.Yes:
-            return self.restore_autosave()
-        self.remove_autosave()
-        return False
+        for orphan in orphans:
+            if restored:
+                orphan.release()  # offered again at the next start
+                continue
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.mtime))
+            answer = QMessageBox.question(
+                self.window, "Restore unsaved work?",
+                f"A Playground window did not close normally. Restore the unsaved work it autosaved at {when}?",
+                Button.Yes | Button.No, Button.Yes)
+            if answer == Button.Yes and self.restore_autosave(orphan.path):
+                self.autosave_now()  # the work is now this instance's: its own autosave holds it
+                restored = True
+            orphan.discard() if answer != Button.Yes or restored else orphan.release()
+        return restored
+
+
+_KEPT = "\n\nYour current project is unchanged."
+
+
+def open_failure(target, exc: BaseException) -> str:
+    """Why ``target`` did not open: the file's name, what happened, how to fix it."""
+    name = Path(str(target)).name
+    message = explain(exc, f"“{name}” may be damaged or hand-edited: open it in a text editor and correct "
+                           "the place named above, or start from a preset (File > New from Preset).")
+    return message if name in message else f"{name}: {message}"
+
+
+def preflight(project: Project) -> None:
+    """Raise what the window would trip over when it shows ``project`` (before anything is
+    replaced): the checks every panel runs, and the training settings once they can be read."""
+    validate(project.graph, infer(project.graph))
+    if preload.ready():  # torch is loaded: reading the settings costs nothing (never import it here)
+        from playground.train import TrainConfig
+
+        TrainConfig.from_dict(project.training)
 
 
 def _slug(name: str) -> str:

@@ -222,12 +222,21 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             event.ignore()
             return
-        self.training.shutdown()  # stop the training thread and wait for it
+        self.shutdown()  # stop and join every worker thread before Qt goes away
         self.save_layout()
-        self.files.remove_autosave()
-        self.files.autosave_timer.stop()
+        self.files.close_autosave()
         self.doc.release()
         event.accept()
+
+    def shutdown(self) -> bool:
+        """Stop and join the threads this window started: training, the dataset preview, exports.
+
+        Every exit path calls it (closing the window, ``screenshot``, the app quitting) before the
+        QApplication is destroyed: a worker left running into interpreter shutdown aborted the
+        process now and then. True when no thread is left."""
+        done = self.training.shutdown()
+        done = self.dataset.shutdown() and done
+        return self.files.shutdown() and done
 
     # ---- layout memory ---------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Import the heavy modules (torch, code generation, export, datasets) in the background.
 
-The window paints first; ``start`` (called after the first paint) then imports torch in a daemon thread, so the code view, the
+The window paints first; ``start`` (called after the first paint) then imports torch in a background thread, so the code view, the
 export actions and the dataset panel find it loaded when a person gets to them. Widgets never
 import those modules while the thread is still at it (that would block the GUI thread on the
 import lock): they ask ``ready()`` or pass a callback to ``when_ready``.
@@ -44,6 +44,11 @@ def start() -> None:
         if all(name in sys.modules for name in MODULES):
             _done.set()
             return
+        # not a daemon: interpreter shutdown waits for the import instead of killing the thread
+        # inside torch's C++ (a process abort, rc 134)
+        # a daemon, so it never holds the process; but every exit path calls ``finish`` first: a
+        # daemon still inside torch's C++ when the interpreter finalizes is ended by pthread_exit,
+        # and that aborts the process ("terminate called without an active exception", rc 134)
         _thread = threading.Thread(target=_work, name="playground-preload", daemon=True)
         _thread.start()
 
@@ -56,6 +61,14 @@ def wait(timeout: float | None = None) -> bool:
     """Block until the imports are done (command-line use only, never in the GUI thread)."""
     start()
     return _done.wait(timeout)
+
+
+def finish(timeout: float = 120.0) -> bool:
+    """At exit, while Qt still exists: wait for imports already under way (starts none)."""
+    thread = _thread
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout)
+    return thread is None or not thread.is_alive()
 
 
 def when_ready(callback: Callable[[], None], parent: QObject) -> None:

@@ -181,7 +181,9 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out), "PNG"):
         raise PlaygroundError(f"cannot write '{out}'", fix="check the folder exists and is writable")
-    window.files.autosave_timer.stop()
+    window.files.close_autosave()
+    window.shutdown()  # join training / dataset preview / export threads before Qt and Python end
+    preload.finish()
     window.hide()
     window.deleteLater()
     return out

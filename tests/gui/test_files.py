@@ -67,17 +67,19 @@ def test_autosave_is_offered_back_after_a_crash(make_window, dialogs, monkeypatc
     assert window.files.autosave_now() is None  # nothing changed: nothing to save
     window.editor.set_param(window.doc.graph.by_name("fc1").id, "units", 5)
     path = window.files.autosave_now()
-    assert path == config.autosave_path() and path.parent == _isolated_config
+    assert path == window.files.autosave.path and path.parent == _isolated_config == config.autosave_dir()
     assert json.loads(path.read_text())["graph"]["nodes"][1]["params"]["units"] == 5
-    # a new start (the old window "crashed": it never closed)
+    # a new start (the old window "crashed": it never closed, and its process, with its lock, is gone)
+    window.files.autosave.lock.unlock()
     monkeypatch.setenv("PLAYGROUND_NO_AUTOSAVE_PROMPT", "0")
     dialogs.answer = QMessageBox.StandardButton.Yes
     second = make_window("lenet5")
     assert second.files.offer_autosave()
     assert second.doc.graph.by_name("fc1").params["units"] == 5 and second.doc.dirty
     assert "normally" in dialogs.texts("question")[0]
+    assert not path.exists() and second.files.autosave.path.exists()  # the work is the new instance's now
     second.doc.mark_saved()
-    assert second.close() and not path.exists()  # a clean exit removes it
+    assert second.close() and not second.files.autosave.path.exists()  # a clean exit removes it
     window.doc.mark_saved()
 
 

@@ -23,6 +23,10 @@ class EdgeItem(QGraphicsItem):
         self.label = ""
         self.show_label = True  # False on the 2nd, 3rd... edge of a fan-out: same tensor, one label
         self.label_shift = 0.0  # moved down this much so as not to cover another label
+        # set by the scene when it lays out a node's edges (once per batch of changes, never per
+        # edge): this input's place on a merge node's wide port, and whether its tensor fans out
+        self.merge_offset = 0.0
+        self.fan_out = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self.setAcceptHoverEvents(True)
@@ -37,20 +41,17 @@ class EdgeItem(QGraphicsItem):
             if self in item.edges:
                 item.edges.remove(self)
 
-    def set_label(self, text: str, show: bool = True) -> None:
+    def set_label(self, text: str, show: bool = True, repath: bool = True) -> None:
         self.label, self.show_label = text, show
         self.setToolTip(f"{self.src_item.name} \u2192 {self.dst_item.name}: a tensor of shape {text} per sample"
                         "\n(select it and press Delete to disconnect)")
-        self.update_path()
+        if repath:
+            self.update_path()
 
     def _end_points(self) -> tuple[QPointF, QPointF]:
         a = self.src_item.out_port.scenePos()
         b = self.dst_item.in_port.scenePos() if self.dst_item.in_port is not None else self.dst_item.scenePos()
-        ins = [e for e in self.dst_item.edges if e.dst_item is self.dst_item]
-        if len(ins) > 1:  # spread the inputs of a merge node over its wide port
-            index = sorted(e.edge.port for e in ins).index(self.edge.port)
-            b = QPointF(b.x() + (index - (len(ins) - 1) / 2) * 8, b.y())
-        return a, b
+        return a, QPointF(b.x() + self.merge_offset, b.y())  # a merge node's inputs spread over its port
 
     def update_path(self) -> None:
         self.prepareGeometryChange()
@@ -62,9 +63,8 @@ class EdgeItem(QGraphicsItem):
         if self.label and self.show_label:
             metrics = QFontMetricsF(_LABEL_FONT)
             w, h = metrics.horizontalAdvance(self.label) + 10, metrics.height() + 2
-            fan_out = len([e for e in self.src_item.edges if e.src_item is self.src_item]) > 1
             # one label right of the curve's middle; for a fan-out, one label right under the output dot
-            at = QPointF(a.x(), a.y() + style.PORT_R + h / 2 + 1) if fan_out else path.pointAtPercent(0.5)
+            at = QPointF(a.x(), a.y() + style.PORT_R + h / 2 + 1) if self.fan_out else path.pointAtPercent(0.5)
             self._label_rect = QRectF(at.x() + 7, at.y() - h / 2 + self.label_shift, w, h)
         else:
             self._label_rect = QRectF()

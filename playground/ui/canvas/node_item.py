@@ -8,6 +8,8 @@ take several), the dot at the bottom gives the output; dragging from one to anot
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
@@ -20,6 +22,27 @@ _SMALL_FONT = style.font(8.5)
 _SHAPE_FONT = style.font(9, bold=True)
 _DOC_FONT = style.font(8.5)
 _DOC_FONT.setItalic(True)
+
+
+#: a card is never placed further out than this (scene units); farther, NaN or infinite positions
+#: from a hand-edited file are drawn at the nearest finite place (0 for NaN) instead of breaking
+#: the scene's geometry (a NaN bounding rectangle made fit-to-view divide by zero)
+POS_LIMIT = 1.0e6
+
+
+def finite_point(pos) -> QPointF:
+    """``pos`` (x, y) as a point the scene can hold: NaN -> 0, ±inf and huge values clamped."""
+    def clean(v) -> float:
+        try:
+            v = float(v)
+        except (TypeError, ValueError, OverflowError):
+            return 0.0
+        return 0.0 if math.isnan(v) else max(-POS_LIMIT, min(POS_LIMIT, v))
+    try:
+        x, y = pos
+    except (TypeError, ValueError):
+        x = y = 0.0
+    return QPointF(clean(x), clean(y))
 
 
 def param_text(value) -> str:
@@ -124,7 +147,7 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
-        self.setPos(QPointF(*node.pos))
+        self.setPos(finite_point(node.pos))
         spec = node.spec
         self.in_port = PortItem(self, False, spec.is_merge) if spec.max_inputs != 0 else None
         self.out_port = PortItem(self, True, False)

@@ -16,9 +16,20 @@ from playground.core.errors import GraphError
 from playground.graph.shapes import format_shape
 from playground.ui import style
 from playground.ui.canvas.edge_item import EdgeItem
-from playground.ui.canvas.node_item import NodeItem, PortItem
+from playground.ui.canvas.node_item import NodeItem, PortItem, finite_point
 from playground.ui.document import Document
 from playground.ui.edits import Editor
+
+MAX_SHIFT = 60.0  # a shape label moves down at most this far to uncover another
+CROWD = 48  # more neighbouring labels than this: a pile no shift can untangle
+_CELL = 128.0  # grid cell of the label decluttering, scene units
+
+
+def _cells(rect):
+    """The grid cells a rectangle touches."""
+    x0, x1 = int(rect.left() // _CELL), int(rect.right() // _CELL)
+    y0, y1 = int(rect.top() // _CELL), int(rect.bottom() // _CELL)
+    return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
 
 class GraphScene(QGraphicsScene):
@@ -37,6 +48,7 @@ class GraphScene(QGraphicsScene):
         self._wire: QGraphicsPathItem | None = None
         self._wire_port: PortItem | None = None
         self._hint_item: NodeItem | None = None
+        self._stale: set[NodeItem] = set()  # cards whose edges changed since the last refresh_info
         self.setBackgroundBrush(style.CANVAS_BG)
         doc.node_added.connect(self._add_node)
         doc.node_removed.connect(self._remove_node)
@@ -61,6 +73,7 @@ class GraphScene(QGraphicsScene):
         self.clear()
         self.nodes.clear()
         self.edges.clear()
+        self._stale.clear()
         self._wire = None
         for node in self.doc.graph.nodes.values():
             self._add_node(node)
@@ -83,7 +96,7 @@ class GraphScene(QGraphicsScene):
         if item is None:
             return
         if what == "pos":
-            item.setPos(QPointF(*node.pos))
+            item.setPos(finite_point(node.pos))
             self.declutter_labels()
         else:
             item.set_node(node)
@@ -92,46 +105,66 @@ class GraphScene(QGraphicsScene):
         item = EdgeItem(edge, self.nodes[edge.src], self.nodes[edge.dst])
         self.edges[edge] = item
         self.addItem(item)
-        self._label_edges(self.nodes[edge.src])
-        for other in self.nodes[edge.dst].edges:
-            other.update_path()
+        self._stale.update((item.src_item, item.dst_item))  # laid out once, in refresh_info
 
     def _remove_edge(self, edge) -> None:
         item = self.edges.pop(edge, None)
         if item is not None:
             item.detach()
             self.removeItem(item)
-            for other in item.dst_item.edges:
-                other.update_path()
-            self._label_edges(item.src_item)
+            self._stale.update((item.src_item, item.dst_item))
 
     def refresh_info(self) -> None:
+        """After the document's checks (so once per edit or batch of edits, however many edges it
+        added): new shapes and issues on the cards, edges laid out and labelled, each re-pathed once."""
         shapes = self.doc.shapes
         for nid, item in self.nodes.items():
             item.set_info(shapes.nodes.get(nid), self.doc.node_issues(nid))
+        stale, self._stale = self._stale, set()
+        for item in stale:
+            if item.node_id in self.nodes:
+                self._spread_inputs(item)
         for item in self.nodes.values():
-            self._label_edges(item)
+            self._label_edges(item, repath=False)
+        for edge_item in self.edges.values():
+            edge_item.update_path()
         self.declutter_labels()
 
+    def _spread_inputs(self, node_item: NodeItem) -> None:
+        """Spread a merge node's inputs over its wide port, in port order (one sort per node)."""
+        ins = sorted((e for e in node_item.edges if e.dst_item is node_item), key=lambda e: e.edge.port)
+        for index, edge_item in enumerate(ins):
+            edge_item.merge_offset = (index - (len(ins) - 1) / 2) * 8 if len(ins) > 1 else 0.0
+
     def declutter_labels(self) -> None:
-        """Move a shape label down when it would cover another one (crossing branches)."""
-        placed: list = []
+        """Move a shape label down when it would cover another one (crossing branches).
+
+        Placed labels are kept in a coarse grid, so each label is compared with its neighbours
+        only; where more than ``CROWD`` labels pile up (hundreds of branches at one place) no
+        shift could help, and the label stays where it is."""
+        grid: dict[tuple[int, int], list] = {}
         labelled = [e for e in self.edges.values() if e.label and e.show_label]
         for item in sorted(labelled, key=lambda e: (e.base_label_rect().top(), e.base_label_rect().left())):
             rect, shift = item.base_label_rect(), 0.0
-            while any(rect.translated(0, shift).intersects(other) for other in placed) and shift < 60:
-                shift += rect.height() + 1
+            reach = rect.adjusted(0, 0, 0, MAX_SHIFT + rect.height())
+            near = [r for cell in _cells(reach) for r in grid.get(cell, ())]
+            if len(near) <= CROWD:
+                while any(rect.translated(0, shift).intersects(other) for other in near) and shift < MAX_SHIFT:
+                    shift += rect.height() + 1
             if shift != item.label_shift:
                 item.label_shift = shift
                 item.update_path()
-            placed.append(rect.translated(0, shift))
+            placed = rect.translated(0, shift)
+            for cell in _cells(placed):
+                grid.setdefault(cell, []).append(placed)
 
-    def _label_edges(self, src_item: NodeItem) -> None:
+    def _label_edges(self, src_item: NodeItem, repath: bool = True) -> None:
         """Label the tensor leaving ``src_item``: once, however many layers it feeds."""
         text = format_shape(self.doc.shapes.shape(src_item.node_id))
         outs = [e for e in src_item.edges if e.src_item is src_item]
         for i, edge_item in enumerate(sorted(outs, key=lambda e: e.dst_item.pos().x())):
-            edge_item.set_label(text, show=i == 0)
+            edge_item.fan_out = len(outs) > 1
+            edge_item.set_label(text, show=i == 0, repath=repath)
 
     # ---- selection -------------------------------------------------------------------------------
 
@@ -243,6 +276,9 @@ class GraphScene(QGraphicsScene):
         for nid, item in self.nodes.items():
             node = self.doc.graph.nodes.get(nid)
             new = (round(item.pos().x(), 1), round(item.pos().y(), 1))
-            if node is not None and (abs(new[0] - node.pos[0]) > 0.5 or abs(new[1] - node.pos[1]) > 0.5):
+            if node is None:
+                continue
+            shown = finite_point(node.pos)  # where a card with a NaN / infinite position is drawn
+            if abs(new[0] - shown.x()) > 0.5 or abs(new[1] - shown.y()) > 0.5:
                 moves[nid] = (node.pos, new)
         return self.editor.move(moves)

@@ -9,6 +9,8 @@ selected one).
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
@@ -45,8 +47,13 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
-        factor = max(MIN_SCALE, min(MAX_SCALE, factor))
-        self.scale(factor / self.scale_factor(), factor / self.scale_factor())
+        """Zoom to ``factor`` (clamped); a NaN / infinite / zero factor or transform resets to 1."""
+        factor = max(MIN_SCALE, min(MAX_SCALE, factor)) if math.isfinite(factor) else 1.0
+        current = self.scale_factor()
+        if not (math.isfinite(current) and current > 0):
+            self.resetTransform()
+            current = 1.0
+        self.scale(factor / current, factor / current)
         self.zoom_changed.emit(self.scale_factor())
 
     def zoom_by(self, factor: float) -> None:
@@ -57,12 +64,15 @@ class GraphView(QGraphicsView):
 
     def _content(self) -> QRectF:
         rect = self.graph_scene.itemsBoundingRect()
-        return rect.adjusted(-30, -30, 30, 30) if not rect.isEmpty() else QRectF(-300, -200, 600, 400)
+        finite = all(math.isfinite(v) for v in (rect.left(), rect.top(), rect.width(), rect.height()))
+        return rect.adjusted(-30, -30, 30, 30) if finite and not rect.isEmpty() else QRectF(-300, -200, 600, 400)
 
     def fit_all(self, max_scale: float = 1.0) -> None:
         """Show the whole network (never magnified above ``max_scale``)."""
         rect = self._content()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if not (math.isfinite(self.scale_factor()) and self.scale_factor() > 0):
+            self.set_zoom(MIN_SCALE)  # resets a broken transform
         if self.scale_factor() > max_scale:
             self.set_zoom(max_scale)
         self.centerOn(rect.center())

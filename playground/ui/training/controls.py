@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QToolBar
 
+from playground.ui.guard import guarded
 from playground.ui.training.session import TrainingSession, format_status
 
 
@@ -36,6 +37,8 @@ TRAIN_ACTIONS = (
     TrainAction("rewind", "Re&wind", "Ctrl+Shift+R", "Back to this run's initial weights and a fresh run",
                 QStyle.StandardPixmap.SP_MediaSkipBackward),
 )
+TRAIN_FIX = ("Check the Training settings panel (learning rate, seed, batch size) and the Problems panel; "
+             "a hand-edited project file may hold a value they cannot take: correct it there and press Play again.")
 
 
 class TrainingToolbar(QToolBar):
@@ -52,7 +55,8 @@ class TrainingToolbar(QToolBar):
             action.setShortcut(QKeySequence(spec.shortcut))
             action.setToolTip(f"{spec.tip} ({spec.shortcut})")
             action.setStatusTip(spec.tip)
-            action.triggered.connect(lambda _c=False, slot=slots[spec.key]: slot())
+            slot = guarded(parent, "Cannot train", slots[spec.key], TRAIN_FIX)  # never a traceback in the slot
+            action.triggered.connect(lambda _c=False, slot=slot: slot())
             self.addAction(action)
             self.actions_by_key[spec.key] = action
         self.setToolButtonStyle(self.toolButtonStyle().ToolButtonTextBesideIcon)
