@@ -118,34 +118,43 @@ def position(value: Any, where: str) -> tuple[float, float]:
     """A node's canvas position: two finite numbers of sensible size."""
     if (not isinstance(value, (list, tuple)) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        raise ProjectFileError(f"must be two numbers [x, y], not {_show(value)}", where=where,
+        raise ProjectFileError(f"must be two numbers [x, y], not {show(value)}", where=where,
                                fix="write e.g. \"pos\": [120, 80], or leave it out for an automatic layout")
     try:
         x, y = float(value[0]), float(value[1])
     except OverflowError:
         x = y = math.inf
     if not (math.isfinite(x) and math.isfinite(y)) or max(abs(x), abs(y)) > MAX_COORDINATE:
-        raise ProjectFileError(f"must be finite numbers within +-{MAX_COORDINATE:.0e}, not {_show(value)}", where=where,
+        raise ProjectFileError(f"must be finite numbers within +-{MAX_COORDINATE:.0e}, not {show(value)}", where=where,
                                fix="write e.g. \"pos\": [120, 80], or leave it out for an automatic layout")
     return x, y
 
 
 def text(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise ProjectFileError(f"must be text, not {_show(value)}", where=where, fix='write it in quotes, e.g. "My network"')
+        raise ProjectFileError(f"must be text, not {show(value)}", where=where, fix='write it in quotes, e.g. "My network"')
     return value
 
 
 def seed(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
-        raise ProjectFileError(f"must be a whole number from 0 to {MAX_SEED}, not {_show(value)}", where=where,
+        raise ProjectFileError(f"must be a whole number from 0 to {MAX_SEED}, not {show(value)}", where=where,
                                fix="e.g. \"seed\": 0")
     return value
 
 
-def _show(value: Any) -> str:
+def clip(text: Any, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for a message (a file may hold a megabyte in one name)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def show(value: Any) -> str:
     """A short description of a bad value for a message (never the whole of a huge one)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**12:
         return f"a {len(str(abs(value))) if abs(value) < 10**4000 else 'many'}-digit number"
-    shown = json.dumps(value, allow_nan=True, default=str) if not isinstance(value, str) else repr(value)
-    return shown if len(shown) <= 40 else shown[:37] + "..."
+    try:
+        shown = json.dumps(value, allow_nan=True, default=str) if not isinstance(value, str) else repr(value)
+    except (ValueError, RecursionError):
+        shown = type(value).__name__
+    return clip(shown)

@@ -151,13 +151,16 @@ GENERATED_CODE_NAMES = frozenset("x self torch nn F Model reset_parameters CLASS
 #: tools/make_reserved_names.py; a test checks it is complete) or with the generated source
 RESERVED_NAMES = TORCH_MODULE_ATTRIBUTES | GENERATED_CODE_NAMES
 
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+MAX_NAME_LENGTH = 100
 
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a node (it becomes a Python attribute), or None when it can."""
     if not isinstance(name, str) or not name:
         return "a name cannot be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"'{name[:20]}...' is {len(name):,} characters long; use at most {MAX_NAME_LENGTH}"
     if not _NAME_RE.match(name):
         return f"'{name}' is not a valid name: use letters, digits and _, not starting with a digit"
     if keyword.iskeyword(name) or name in RESERVED_NAMES or name.startswith("_"):

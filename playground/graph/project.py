@@ -87,20 +87,21 @@ def graph_from_dict(data: Any, where: str = "graph") -> Graph:
         _expect(raw, dict, at)
         kind, name = raw.get("kind"), raw.get("name")
         if "name" in raw and not isinstance(name, str):
-            raise ProjectFileError(f"must be text (a layer name such as \"conv1\"), not {file_checks._show(name)}",
+            raise ProjectFileError(f"must be text (a layer name such as \"conv1\"), not {file_checks.show(name)}",
                                    where=f"{at}.name", fix="leave it out to get an automatic name")
         if not isinstance(kind, str):
             raise ProjectFileError("needs a 'kind' (the layer type, e.g. \"Conv2d\")", where=at)
         try:
             spec = get_spec(kind)
         except KeyError:
-            raise ProjectFileError(f"unknown layer kind '{kind}'", where=f"{at}.kind",
+            raise ProjectFileError(f"unknown layer kind '{file_checks.clip(kind)}'", where=f"{at}.kind",
                                    fix="use one of the kinds listed by the palette") from None
         params = raw.get("params", {})
         _expect(params, dict, f"{at}.params")
         for key in params:
             if spec.param(key) is None:
-                raise ProjectFileError(f"{kind} has no parameter '{key}'", where=f"{at}.params.{key}",
+                raise ProjectFileError(f"{kind} has no parameter '{file_checks.clip(key)}'",
+                                       where=f"{at}.params.{file_checks.clip(key)}",
                                        fix=f"known: {', '.join(p.name for p in spec.params) or 'none'}")
         pos = raw.get("pos")
         missing_pos |= pos is None
@@ -124,7 +125,7 @@ def graph_from_dict(data: Any, where: str = "graph") -> Graph:
         for name in raw[:2]:
             node = graph.find(name)
             if node is None:
-                raise ProjectFileError(f"there is no layer named '{name}'", where=at)
+                raise ProjectFileError(f"there is no layer named '{file_checks.clip(name)}'", where=at)
             ends.append(node.id)
         port = raw[2] if len(raw) == 3 else None
         if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= MAX_PORT):
@@ -148,7 +149,7 @@ def _expect(value: Any, kind: type, where: str) -> None:
 def project_from_dict(data: Any, source: str = "project") -> Project:
     _expect(data, dict, source)
     if data.get("format", FORMAT) != FORMAT:
-        raise ProjectFileError(f"is not a Playground project (format '{data.get('format')}')", where=source)
+        raise ProjectFileError(f"is not a Playground project (format {file_checks.show(data.get('format'))})", where=source)
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError("has no valid 'version' number", where=source, fix="it should say \"version\": 1")
@@ -178,7 +179,7 @@ def _dataset(data: dict) -> dict:
     if split is not None:
         if (not isinstance(split, list) or len(split) not in (2, 3)
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1e6 for v in split)):
-            raise ProjectFileError(f"must be 2 or 3 shares such as [0.8, 0.1, 0.1], not {file_checks._show(split)}",
+            raise ProjectFileError(f"must be 2 or 3 shares such as [0.8, 0.1, 0.1], not {file_checks.show(split)}",
                                    where="dataset.split")
         out["split"] = list(split)
     if data.get("augment") is not None:
@@ -198,16 +199,27 @@ def load_project(path_or_preset: str | Path) -> Project:
             project = load_project(preset)
             project.path = None
             return project
-        raise ProjectFileError(f"no project file or preset named '{path_or_preset}'", where=str(path_or_preset),
+        raise ProjectFileError(f"no project file or preset named '{file_checks.clip(path_or_preset, 200)}'",
+                               where=file_checks.clip(path_or_preset, 200),
                                fix=f"presets are: {', '.join(preset_names())}")
-    data = file_checks.read_json(path)
-    try:
-        project = project_from_dict(data, source=path.name)
-    except PlaygroundError as exc:  # the graph's, a section's own (TrainingError), or the file's
-        where = f"{path.name}: {exc.where}" if exc.where and not exc.where.startswith(path.name) else exc.where
-        raise ProjectFileError(exc.message, where=where or path.name, fix=exc.fix) from None
+    project = project_from_data(file_checks.read_json(path), path.name)
     project.path = path
     return project
+
+
+def project_from_text(text: str, source: str = "project") -> Project:
+    """A project from a file's text (what ``load_project`` does after reading), every problem located."""
+    data = file_checks.parse_json(text, source)
+    file_checks.check_values(data, source)
+    return project_from_data(data, source)
+
+
+def project_from_data(data: Any, source: str) -> Project:
+    try:
+        return project_from_dict(data, source=source)
+    except PlaygroundError as exc:  # the graph's, a section's own (TrainingError), or the file's
+        where = f"{source}: {exc.where}" if exc.where and not exc.where.startswith(source) else exc.where
+        raise ProjectFileError(exc.message, where=where or source, fix=exc.fix) from None
 
 
 def save_project(project: Project, path: str | Path) -> Path:
