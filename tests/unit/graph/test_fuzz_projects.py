@@ -6,7 +6,8 @@ add keys, splice bad text into the file) and runs what ``playground check`` / ``
 code generator. Every case must end either in a ``PlaygroundError`` that names its place, or in a
 graph that checks clean, whose every node's output shape in a real forward pass equals the
 inferred shape, and whose generated source compiles and builds the same shapes. The normal run
-tries 2,000 cases on three small presets; ``PLAYGROUND_SLOW=1`` runs 20,000 over all presets.
+tries 2,000 cases on three small presets; ``PLAYGROUND_SLOW=1`` runs 20,000 over all presets
+(``PLAYGROUND_FUZZ_CASES=N`` to change that number).
 """
 
 import copy
@@ -159,7 +160,9 @@ def one_thread():
 
 
 
-@settings(max_examples=20_000 if SLOW else 2_000, deadline=None, derandomize=not SLOW, database=None,
+@pytest.mark.timeout(3600 if SLOW else 300)
+@settings(max_examples=int(os.environ.get("PLAYGROUND_FUZZ_CASES", 20_000)) if SLOW else 2_000, deadline=None,
+          derandomize=not SLOW, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
 @given(mutated_text())
