@@ -1,6 +1,8 @@
 """The `playground` command line: a table of subcommands, each in its own module.
 
-`playground` with no subcommand (or with a project file / ``--preset``) opens the app. Every other
+`playground` with no subcommand (or with a project file / ``--preset``) opens the app; a first word
+that is neither a subcommand, an option, an existing file, a project-file name nor a preset is a
+mistyped subcommand, and argparse says "invalid choice" (exit 2) instead of opening a window. Every other
 subcommand lives in ``playground/cli/<name>.py`` and provides ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> int``. Heavy imports (torch, Qt) happen inside ``run`` so ``--help`` is instant.
 User mistakes (``PlaygroundError``) print one clear line and exit 1; they never show a traceback.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from playground import __version__
 from playground.core.errors import PlaygroundError
@@ -50,9 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _opens_app(word: str) -> bool:
+    """True when ``playground WORD ...`` means the app: an option, a file, a project path or a preset."""
+    if word.startswith("-") or Path(word).exists() or Path(word).suffix in (".pgproj", ".json") or "/" in word:
+        return True
+    from playground.graph.project import preset_names
+
+    return word in preset_names()
+
+
+def load_project_checked(name: str):
+    """A project file or preset, with every section checked (the training section's check lives in train)."""
+    import playground.train.config  # noqa: F401  (registers the "training" section check)
+    from playground.graph.project import load_project
+
+    return load_project(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version") and _opens_app(argv[0])):
         argv = ["gui", *argv]  # `playground`, `playground FILE`, `playground --preset NAME`
     parser = build_parser()
     args = parser.parse_args(argv)

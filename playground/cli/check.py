@@ -1,6 +1,8 @@
 """`playground check PROJECT_OR_PRESET [--json]`: per-layer shapes, parameters, MACs, receptive fields.
 
-Exit 0 when the network is valid, 1 with its issues when it is not.
+Exit 0 when the network is valid, 1 with its issues when it is not. A file that cannot be read
+(or holds a bad value) is one line naming the place. A warning says when training with the
+project's batch size and optimizer would need more memory than this machine has.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from playground.graph.project import load_project
+    from playground.cli import load_project_checked as load_project
     from playground.graph.summary import summarize
+    from playground.train.config import TrainConfig, optimizer_state_slots
 
-    summary = summarize(load_project(args.project).graph)
+    project = load_project(args.project)
+    config = TrainConfig.from_dict(project.training)
+    summary = summarize(project.graph, config.batch_size, optimizer_state_slots(config.optimizer, config.optimizer_params))
     print(json.dumps(summary.to_json(), indent=2) if args.json else summary.to_text())
     return 0 if summary.ok else 1

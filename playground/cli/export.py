@@ -13,7 +13,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from playground.graph.project import load_project
+    from playground.cli import load_project_checked as load_project
     from playground.nn.export import export_project
 
     path = export_project(load_project(args.project), args.format, args.output, seed=args.seed)

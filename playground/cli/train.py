@@ -5,6 +5,12 @@ project's saved settings overridden by the options, shows a progress bar on stde
 on stdout, and with ``--out RUN.json`` writes the config, per-epoch metrics, test metrics (under
 ``test``: ``test.accuracy``, ``test.loss``, ``test.confusion_matrix``, ...) and ``samples_per_s``.
 Exit 1 with one clear line on an invalid graph, an unavailable dataset or a NaN stop.
+
+Checked before training starts, so nothing is lost: ``--out`` must name a file in an existing,
+writable folder (a missing folder is an error, not created: a typo should not scatter results);
+the dataset must fit the network's input (``graph.data_fit``); training must fit in memory. The
+data come from the project's own ``dataset.seed`` when it has one (as in the app), else the
+training seed.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ def _config(project, args):
 
 
 def _dataset(project, name: str | None, seed: int):
+    """The project's dataset (its own seed when it has one, like the app), or ``name`` instead."""
     from playground.data import load
 
     saved = dict(project.dataset or {})
@@ -52,24 +59,65 @@ def _dataset(project, name: str | None, seed: int):
     extra = {key: saved[key] for key in ("split", "augment", "root") if same and saved.get(key) is not None}
     if "split" in extra:
         extra["split"] = tuple(extra["split"])
-    return load(name, params=saved.get("params") if same else None, seed=seed, **extra)
+    data_seed = saved.get("seed", seed) if same else seed
+    return load(name, params=saved.get("params") if same else None, seed=data_seed, **extra)
 
 
-def _model(project, seed: int):
+def _problems(project, splits) -> None:
+    """Refuse an invalid graph or one the dataset does not fit, naming every problem."""
     from playground.core.errors import GraphError
+    from playground.graph.data_fit import DataFacts, dataset_fit_issues
     from playground.graph.validate import validate
-    from playground.nn.build import build_module
 
     problems = [issue for issue in validate(project.graph) if issue.severity == "error"]
+    if not problems and splits is not None:
+        info = splits.info
+        facts = DataFacts(info.name, tuple(info.input_shape), info.task, info.num_classes)
+        problems = [issue for issue in dataset_fit_issues(project.graph, facts) if issue.severity == "error"]
     if problems:
-        listing = "; ".join(str(issue) for issue in problems)
+        listing = "; ".join(issue.message for issue in problems)
         raise GraphError(f"the network is not valid: {listing}", where=f"project '{project.name}'",
                          fix="run `playground check` for the details")
+
+
+def _model(project, config):
+    from playground.nn.build import build_module
+    from playground.train.config import optimizer_state_slots
+
+    slots = optimizer_state_slots(config.optimizer, config.optimizer_params)
 
     def reinit(model, new_seed):
         model.load_state_dict(build_module(project.graph, seed=new_seed).state_dict())
 
-    return build_module(project.graph, seed=seed), reinit
+    return build_module(project.graph, seed=config.seed, batch_size=config.batch_size, state_slots=slots), reinit
+
+
+def check_out_path(out: str | None) -> None:
+    """Refuse an ``--out`` that could not be written, before training (a directory, a missing or
+    read-only folder), by creating and removing a temporary file where the report will go."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from playground.core.errors import PlaygroundError
+
+    if out is None:
+        return
+    path = Path(out)
+    if path.is_dir():
+        raise PlaygroundError("is a folder", where=f"--out {out}", fix=f"name a file in it, e.g. {path / 'run.json'}")
+    if not path.parent.is_dir():
+        raise PlaygroundError(f"the folder '{path.parent}' does not exist", where=f"--out {out}",
+                              fix=f"create it first (mkdir -p {path.parent}) or pick another place")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".playground-probe.", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+        if path.exists() and not os.access(path, os.W_OK):
+            raise PermissionError(f"'{path}' is read-only")
+    except OSError as exc:
+        raise PlaygroundError(f"cannot be written ({exc.__class__.__name__}: {exc.strerror or exc})",
+                              where=f"--out {out}", fix="pick a folder you can write to") from None
 
 
 def report(args, project, config, splits, result) -> dict:
@@ -125,15 +173,18 @@ def _summary(result, splits) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from playground.cli import load_project_checked as load_project
     from playground.core.files import atomic_write_text
-    from playground.graph.project import load_project
     from playground.train import Trainer
     from playground.train.progress import ProgressBar
 
+    check_out_path(args.out)
     project = load_project(args.project)
     config = _config(project, args)
+    _problems(project, None)
+    model, reinit = _model(project, config)  # refuses one that would not fit in memory, before the data
     splits = _dataset(project, args.dataset, config.seed)
-    model, reinit = _model(project, config.seed)
+    _problems(project, splits)
     trainer = Trainer(model, splits, config, callbacks=[ProgressBar(sys.stderr)], reinit=reinit)
     print(f"training '{project.name}' on {splits.info.title}: {len(splits.train)} train / {len(splits.val)} val / "
           f"{len(splits.test)} test examples, {config.optimizer} lr {config.lr:g}, loss {trainer.objective.name}, "

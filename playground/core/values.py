@@ -35,7 +35,10 @@ def coerce_like(value: Any, default: Any, low: Any = None, high: Any = None) -> 
             raise WrongType(value)
         value = int(value)
     else:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond float's range
+            raise WrongType(value) from None
         if not math.isfinite(value):
             raise WrongType(value)
     if (low is not None and value < low) or (high is not None and value > high):

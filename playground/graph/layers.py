@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from playground.graph.params import ParamSpec
+from playground.graph.reserved_names import TORCH_MODULE_ATTRIBUTES
 
 Shape = tuple[int, ...]  # one sample's shape, without the batch dimension
 
@@ -144,24 +145,32 @@ def _ensure_loaded() -> None:
 
 # ---- names -------------------------------------------------------------------------------------
 
-#: names that would clash with torch.nn.Module attributes or the generated forward's argument
-RESERVED_NAMES = frozenset(
-    """x self forward training to cuda cpu eval train parameters named_parameters modules
-    named_modules children named_children state_dict load_state_dict apply half float double type
-    zero_grad add_module register_buffer register_parameter buffers named_buffers requires_grad_
-    extra_repr graph code dump_patches call_super_init get_submodule get_parameter get_buffer
-    torch nn F Model""".split()
-)
+#: names the generated source itself uses (its forward's argument, imports, class, methods, globals)
+GENERATED_CODE_NAMES = frozenset("x self torch nn F Model reset_parameters CLASS_NAMES".split())
+#: names that would clash with torch.nn.Module / fx.GraphModule attributes (generated from torch by
+#: tools/make_reserved_names.py; a test checks it is complete) or with the generated source
+RESERVED_NAMES = TORCH_MODULE_ATTRIBUTES | GENERATED_CODE_NAMES
 
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+MAX_NAME_LENGTH = 100
 
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a node (it becomes a Python attribute), or None when it can."""
     if not isinstance(name, str) or not name:
         return "a name cannot be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"'{name[:20]}...' is {len(name):,} characters long; use at most {MAX_NAME_LENGTH}"
     if not _NAME_RE.match(name):
         return f"'{name}' is not a valid name: use letters, digits and _, not starting with a digit"
     if keyword.iskeyword(name) or name in RESERVED_NAMES or name.startswith("_"):
-        return f"'{name}' is reserved; pick another name such as '{name.strip('_')}_1'"
+        return f"'{name}' is reserved (PyTorch or the generated code uses it); rename it to '{free_name(name)}'"
     return None
+
+
+def free_name(name: str) -> str:
+    """A name like ``name`` that is not reserved: ``compile`` -> ``compile_1``, ``_x`` -> ``x_1``."""
+    base = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or "layer"
+    if base[0].isdigit():
+        base = f"layer_{base}"
+    return f"{base}_1"

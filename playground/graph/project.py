@@ -11,7 +11,10 @@ Format (version 1)::
 Edges name their nodes; the optional third number is the input slot of a merge node. Missing
 parameters take their defaults; missing positions get an automatic layout. Loading a broken file
 raises ``ProjectFileError`` naming the place (``graph.nodes[3].params.kernel_size: must be at
-least 1``). Files are written atomically. Presets are project files in ``resources/presets``.
+least 1``); ``file_checks.py`` refuses what would crash a reader (huge or deep files, non-finite
+positions, broken text). A section owned by a higher layer (``training``: ``train.config``) is
+checked by the function that layer puts in ``SECTION_CHECKS``. Files are written atomically.
+Presets are project files in ``resources/presets``.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from playground import RESOURCES
-from playground.core.errors import GraphError, ProjectFileError
+from playground.core.errors import GraphError, PlaygroundError, ProjectFileError
 from playground.core.files import atomic_write_text
+from playground.graph import file_checks
 from playground.graph.layers import get_spec
 from playground.graph.layout import auto_layout
 from playground.graph.model import Graph
@@ -32,6 +36,11 @@ FORMAT = "playground-project"
 VERSION = 1
 PRESETS_DIR = RESOURCES / "presets"
 SUFFIX = ".pgproj"
+MAX_PORT = 100_000  # an input slot number beyond this is damage, not a merge
+
+#: section name -> check(value, where) raising a PlaygroundError; the layer that owns a section
+#: registers it (``playground.train.config`` registers "training"), since graph cannot import it
+SECTION_CHECKS: dict[str, Callable[[Any, str], None]] = {}
 
 
 @dataclass
@@ -77,27 +86,28 @@ def graph_from_dict(data: Any, where: str = "graph") -> Graph:
         at = f"{where}.nodes[{i}]"
         _expect(raw, dict, at)
         kind, name = raw.get("kind"), raw.get("name")
+        if "name" in raw and not isinstance(name, str):
+            raise ProjectFileError(f"must be text (a layer name such as \"conv1\"), not {file_checks.show(name)}",
+                                   where=f"{at}.name", fix="leave it out to get an automatic name")
         if not isinstance(kind, str):
             raise ProjectFileError("needs a 'kind' (the layer type, e.g. \"Conv2d\")", where=at)
         try:
             spec = get_spec(kind)
         except KeyError:
-            raise ProjectFileError(f"unknown layer kind '{kind}'", where=f"{at}.kind",
+            raise ProjectFileError(f"unknown layer kind '{file_checks.clip(kind)}'", where=f"{at}.kind",
                                    fix="use one of the kinds listed by the palette") from None
         params = raw.get("params", {})
         _expect(params, dict, f"{at}.params")
         for key in params:
             if spec.param(key) is None:
-                raise ProjectFileError(f"{kind} has no parameter '{key}'", where=f"{at}.params.{key}",
+                raise ProjectFileError(f"{kind} has no parameter '{file_checks.clip(key)}'",
+                                       where=f"{at}.params.{file_checks.clip(key)}",
                                        fix=f"known: {', '.join(p.name for p in spec.params) or 'none'}")
         pos = raw.get("pos")
         missing_pos |= pos is None
+        pos = file_checks.position(pos, f"{at}.pos") if pos is not None else (0.0, 0.0)
         try:
-            pos = (float(pos[0]), float(pos[1])) if pos is not None else (0.0, 0.0)
-        except (TypeError, ValueError, IndexError):
-            raise ProjectFileError("must be two numbers [x, y]", where=f"{at}.pos") from None
-        try:
-            node = graph.add_node(kind, name=name if isinstance(name, str) else None, pos=pos)
+            node = graph.add_node(kind, name=name, pos=pos)
         except GraphError as exc:
             raise ProjectFileError(exc.message, where=f"{at}.name", fix=exc.fix) from None
         for key, value in params.items():
@@ -115,11 +125,11 @@ def graph_from_dict(data: Any, where: str = "graph") -> Graph:
         for name in raw[:2]:
             node = graph.find(name)
             if node is None:
-                raise ProjectFileError(f"there is no layer named '{name}'", where=at)
+                raise ProjectFileError(f"there is no layer named '{file_checks.clip(name)}'", where=at)
             ends.append(node.id)
         port = raw[2] if len(raw) == 3 else None
-        if port is not None and (not isinstance(port, int) or port < 0):
-            raise ProjectFileError("the input slot must be a whole number, 0 or more", where=f"{at}[2]")
+        if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= MAX_PORT):
+            raise ProjectFileError(f"the input slot must be a whole number from 0 to {MAX_PORT}", where=f"{at}[2]")
         try:
             graph.connect(ends[0], ends[1], port)
         except GraphError as exc:
@@ -139,9 +149,9 @@ def _expect(value: Any, kind: type, where: str) -> None:
 def project_from_dict(data: Any, source: str = "project") -> Project:
     _expect(data, dict, source)
     if data.get("format", FORMAT) != FORMAT:
-        raise ProjectFileError(f"is not a Playground project (format '{data.get('format')}')", where=source)
+        raise ProjectFileError(f"is not a Playground project (format {file_checks.show(data.get('format'))})", where=source)
     version = data.get("version")
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError("has no valid 'version' number", where=source, fix="it should say \"version\": 1")
     if version > VERSION:
         raise ProjectFileError(f"was made by a newer Playground (file version {version}; this one reads up to {VERSION})",
@@ -150,22 +160,33 @@ def project_from_dict(data: Any, source: str = "project") -> Project:
     _expect(dataset, dict, "dataset")
     training = data.get("training", {})
     _expect(training, dict, "training")
-    name = data.get("name", "Untitled")
-    return Project(graph_from_dict(data.get("graph", {}), "graph"), name=str(name),
-                   description=str(data.get("description", "")),
-                   dataset=_dataset(dataset),
-                   training=dict(training))
+    name = file_checks.text(data.get("name", "Untitled"), "name")
+    description = file_checks.text(data.get("description", ""), "description")
+    project = Project(graph_from_dict(data.get("graph", {}), "graph"), name=name, description=description,
+                      dataset=_dataset(dataset), training=dict(training))
+    for section, check in SECTION_CHECKS.items():
+        check(getattr(project, section), section)
+    return project
 
 
 def _dataset(data: dict) -> dict:
     """The dataset settings kept from a file: name, params, and split ratios / augmentation / seed when given."""
-    out = {"name": data.get("name", "spiral"), "params": dict(data.get("params") or {})}
-    if isinstance(data.get("split"), (list, tuple)):
-        out["split"] = list(data["split"])
-    if isinstance(data.get("augment"), dict):
+    name = file_checks.text(data.get("name", "spiral"), "dataset.name")
+    params = data.get("params") if data.get("params") is not None else {}
+    _expect(params, dict, "dataset.params")
+    out = {"name": name, "params": dict(params)}
+    split = data.get("split")
+    if split is not None:
+        if (not isinstance(split, list) or len(split) not in (2, 3)
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1e6 for v in split)):
+            raise ProjectFileError(f"must be 2 or 3 shares such as [0.8, 0.1, 0.1], not {file_checks.show(split)}",
+                                   where="dataset.split")
+        out["split"] = list(split)
+    if data.get("augment") is not None:
+        _expect(data["augment"], dict, "dataset.augment")
         out["augment"] = dict(data["augment"])
-    if isinstance(data.get("seed"), int) and not isinstance(data.get("seed"), bool) and data["seed"] >= 0:
-        out["seed"] = data["seed"]  # the data's own seed (Regenerate); without it the training seed
+    if data.get("seed") is not None:
+        out["seed"] = file_checks.seed(data["seed"], "dataset.seed")  # the data's own seed; else the training seed
     return out
 
 
@@ -178,24 +199,27 @@ def load_project(path_or_preset: str | Path) -> Project:
             project = load_project(preset)
             project.path = None
             return project
-        raise ProjectFileError(f"no project file or preset named '{path_or_preset}'", where=str(path_or_preset),
+        raise ProjectFileError(f"no project file or preset named '{file_checks.clip(path_or_preset, 200)}'",
+                               where=file_checks.clip(path_or_preset, 200),
                                fix=f"presets are: {', '.join(preset_names())}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectFileError(f"cannot be read ({exc.__class__.__name__}: {exc})", where=str(path)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProjectFileError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                               "the file may be truncated or damaged", where=str(path)) from None
-    try:
-        project = project_from_dict(data, source=path.name)
-    except ProjectFileError as exc:
-        exc.where = f"{path.name}: {exc.where}" if exc.where and not exc.where.startswith(path.name) else exc.where
-        raise ProjectFileError(exc.message, where=exc.where, fix=exc.fix) from None
+    project = project_from_data(file_checks.read_json(path), path.name)
     project.path = path
     return project
+
+
+def project_from_text(text: str, source: str = "project") -> Project:
+    """A project from a file's text (what ``load_project`` does after reading), every problem located."""
+    data = file_checks.parse_json(text, source)
+    file_checks.check_values(data, source)
+    return project_from_data(data, source)
+
+
+def project_from_data(data: Any, source: str) -> Project:
+    try:
+        return project_from_dict(data, source=source)
+    except PlaygroundError as exc:  # the graph's, a section's own (TrainingError), or the file's
+        where = f"{source}: {exc.where}" if exc.where and not exc.where.startswith(source) else exc.where
+        raise ProjectFileError(exc.message, where=where or source, fix=exc.fix) from None
 
 
 def save_project(project: Project, path: str | Path) -> Path:

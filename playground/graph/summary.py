@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.graph.memory import DEFAULT_STATE_SLOTS, memory_issues
 from playground.graph.model import Graph
 from playground.graph.receptive import receptive_fields
 from playground.graph.shapes import format_shape, human_bytes, human_count, infer
@@ -54,9 +55,12 @@ class Summary:
         return "\n".join(out)
 
 
-def summarize(graph: Graph) -> Summary:
+def summarize(graph: Graph, batch_size: int = 32, state_slots: int = DEFAULT_STATE_SLOTS) -> Summary:
+    """The table; its issues include a warning when training with ``batch_size`` would not fit in memory."""
     shapes = infer(graph)
     summary = Summary(issues=validate(graph, shapes))
+    if summary.ok:
+        summary.issues += memory_issues(shapes, batch_size, state_slots)
     fields = receptive_fields(graph, shapes) if shapes.order else {}
     for nid in shapes.order:
         node, info = graph.nodes[nid], shapes.nodes[nid]

@@ -16,6 +16,7 @@ from torch import fx, nn
 
 from playground.core.errors import GraphError
 from playground.graph.layers import Shape
+from playground.graph.memory import DEFAULT_STATE_SLOTS, require_memory
 from playground.graph.model import Graph, Node
 from playground.graph.shapes import GraphShapes, infer
 from playground.graph.validate import errors, validate
@@ -59,9 +60,17 @@ def input_shape(graph: Graph) -> Shape:
     return (2,) if node.kind == "PointsInput" else infer(graph).shape(node.id)
 
 
-def build_module(graph: Graph, seed: int = 0) -> fx.GraphModule:
-    """A real PyTorch module for ``graph``; same seed, same initial weights."""
-    plan = layer_plan(graph)
+def build_module(graph: Graph, seed: int = 0, *, batch_size: int | None = None,
+                 state_slots: int = DEFAULT_STATE_SLOTS) -> fx.GraphModule:
+    """A real PyTorch module for ``graph``; same seed, same initial weights.
+
+    Refuses (GraphError) a network whose weights would not fit in memory; with ``batch_size``
+    (training), one whose weights, gradients, ``state_slots`` optimizer values per weight and
+    activations for that batch would not fit.
+    """
+    shapes = infer(graph)
+    plan = layer_plan(graph, shapes)
+    require_memory(shapes, batch_size, state_slots)
     root = nn.Module()
     fxg = fx.Graph()
     x = fxg.placeholder("x")

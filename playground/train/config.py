@@ -4,6 +4,8 @@ Owns ``TrainConfig`` (optimizer, loss, schedule, regularization, batch size, epo
 its JSON form (``to_dict`` / ``from_dict``: unknown keys are an error naming the key, missing keys
 take their defaults, so older files still open), ``validate`` (every value in range, every name
 in its registry) and ``resolve_device``. It does not own the registries themselves or the loop.
+It registers ``check_section`` as the project file's "training" check (``graph.project.SECTION_CHECKS``),
+so a file with a bad training setting is refused when it is opened, naming the setting.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from playground.core.errors import TrainingError
+from playground.core.errors import ProjectFileError, TrainingError
+from playground.graph.project import SECTION_CHECKS
 from playground.train.losses import LOSSES, get_loss
 from playground.train.optimizers import get_optimizer
 from playground.train.schedules import get_schedule
 
 VERSION = 1
 WHERE = "training settings"
+MAX_SEED = 2**63 - 1  # torch and numpy take seeds as 64-bit numbers
 
 #: settings that may change while training runs (``Trainer.update_config``)
 LIVE = frozenset({
@@ -91,7 +95,7 @@ class TrainConfig:
         _integer(self, "batch_size", 1, "use at least 1 example per batch")
         _integer(self, "epochs", 0, "use 0 or more epochs")
         _integer(self, "patience", 1, "wait at least 1 epoch")
-        _integer(self, "seed", 0, "use a whole number, 0 or more")
+        _integer(self, "seed", 0, f"use a whole number from 0 to {MAX_SEED}", high=MAX_SEED)
         for name in ("early_stopping", "restore_best"):
             if not isinstance(getattr(self, name), bool):
                 raise TrainingError(f"'{name}' must be true or false", where=WHERE)
@@ -111,20 +115,60 @@ class TrainConfig:
 
 def _number(config, name, low, high, fix, open_low=False):
     value = getattr(config, name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise TrainingError(f"'{name}' must be a number, got {value!r}", where=WHERE, fix=fix)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
+        shown = "a number that large" if isinstance(value, int) and not isinstance(value, bool) else repr(value)
+        raise TrainingError(f"'{name}' must be a number, got {shown}", where=WHERE, fix=fix)
     if value < low or (open_low and value <= low) or (high is not None and value > high):
         raise TrainingError(f"'{name}' is {value}", where=WHERE, fix=fix)
     setattr(config, name, float(value))
 
 
-def _integer(config, name, low, fix):
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond float's range
+        return False
+
+
+def _integer(config, name, low, fix, high=2**31 - 1):
     value = getattr(config, name)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise TrainingError(f"'{name}' must be a whole number >= {low}, got {value!r}", where=WHERE, fix=fix)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = "a number that large" if isinstance(value, int) and abs(value) > 10**20 else repr(value)
+        raise TrainingError(f"'{name}' must be a whole number from {low} to {high}, got {shown}", where=WHERE, fix=fix)
     setattr(config, name, value)
+
+
+def check_section(data: Any, where: str = "training") -> None:
+    """The project file's "training" section: a ProjectFileError naming the bad setting, else nothing."""
+    if not isinstance(data, dict):
+        raise ProjectFileError(f"must be an object {{...}}, not {type(data).__name__}", where=where)
+    try:
+        TrainConfig.from_dict(data)
+    except TrainingError as exc:
+        raise ProjectFileError(exc.message, where=where, fix=exc.fix) from None
+    except (TypeError, ValueError, OverflowError) as exc:  # a value of a shape no check foresaw
+        raise ProjectFileError(f"holds a value that cannot be used ({exc.__class__.__name__}: {str(exc)[:80]})",
+                               where=where, fix="fix or remove that setting") from None
+
+
+SECTION_CHECKS["training"] = check_section
+
+
+def optimizer_state_slots(name: str, settings: dict | None = None) -> int:
+    """How many values per weight the optimizer keeps (0 for SGD, 1 for momentum, 2 for Adam),
+    measured by taking one step on a 4-value tensor rather than kept as a hand list."""
+    import torch
+
+    from playground.train.optimizers import make_optimizer
+
+    weight = torch.nn.Parameter(torch.zeros(4))
+    optimizer = make_optimizer([weight], name, 0.01, settings, fast=False)
+    weight.grad = torch.ones(4)
+    optimizer.step()
+    state = optimizer.state.get(weight, {})
+    return sum(v.numel() // 4 for v in state.values() if isinstance(v, torch.Tensor) and v.numel() >= 4)
 
 
 def resolve_device(name: str):

@@ -44,8 +44,11 @@ def test_same_seed_same_run_from_the_command_line(tmp_path):
 @pytest.mark.parametrize("argv,words", [
     (["tfp_mlp", "--dataset", "nope"], "unknown dataset 'nope'"),
     (["tfp_mlp", "--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'"),
-    (["tfp_mlp", "--dataset", "iris"], "has 3 classes but the network has 1 output"),
-    (["lenet5", "--dataset", "spiral"], "cannot take examples of shape (2,)"),
+    (["tfp_mlp", "--dataset", "iris"], "takes 2 numbers per example (x1, x2), but dataset 'iris' gives 4 numbers"),
+    (["lenet5", "--dataset", "spiral"], "takes images of 1x28x28 (channels x height x width), but dataset 'spiral' gives 2"),
+    (["tfp_mlp", "--dataset", "shapes"], "but dataset 'shapes' gives images of 1x28x28"),
+    (["tfp_mlp", "--dataset", "sine"], "Vector input of 1 feature(s)"),
+    (["tfp_mlp", "--seed", str(2**63)], "'seed' must be a whole number from 0 to 9223372036854775807"),
     (["tfp_mlp", "--loss", "cross_entropy", "--dataset", "plane"], "classification loss"),
     (["no_such_preset"], "no_such_preset"),
 ])
