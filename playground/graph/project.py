@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playground import RESOURCES
 from playground.core.errors import GraphError, ProjectFileError
 from playground.core.files import atomic_write_text
+from playground.core.resources import resource_path
 from playground.graph.layers import get_spec
 from playground.graph.layout import auto_layout
 from playground.graph.model import Graph
 
 FORMAT = "playground-project"
 VERSION = 1
-PRESETS_DIR = RESOURCES / "presets"
+PRESETS_DIR = resource_path("presets")
 SUFFIX = ".pgproj"
 
 

@@ -9,13 +9,13 @@ Arguments equal to torch's defaults are left out to keep lines short.
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 from playground.graph.model import Graph
 from playground.graph.shapes import format_shape
 from playground.nn import modules
 from playground.nn.build import input_shape, layer_plan, resolve
 from playground.nn.init import init_calls
+from playground.nn.module_source import class_source
 
 #: helper objects a custom module needs in the generated file
 _HELPERS = {"Step": [modules._StepFunction]}
@@ -52,7 +52,7 @@ def generate_source(graph: Graph, title: str = "") -> str:
         "",
     ]
     for obj in custom:
-        lines += ["", textwrap.dedent(inspect.getsource(obj)).rstrip(), ""]
+        lines += ["", class_source(obj.__name__).rstrip(), ""]
     lines += ["", "class Model(nn.Module):", "    def __init__(self):", "        super().__init__()"]
     for step in plan:
         cls = step.class_name if step.class_name.startswith("nn.") else step.class_name[3:]
