@@ -1,8 +1,10 @@
 """Checkpoints: a Trainer's weights, optimizer state, initial weights and settings in one file.
 
-Owns ``save_checkpoint`` / ``load_checkpoint`` (atomic write, format name and version, read back
+Owns ``save_checkpoint`` / ``read_checkpoint`` / ``load_checkpoint`` (atomic write, format name and version, read back
 with ``torch.load(weights_only=True)`` so a file cannot run code) and ``checkpoint_path`` (where a
-project's checkpoint lives: next to the project file, ``NAME.pgproj`` -> ``NAME.pgproj.pt``).
+project's checkpoint lives: next to the project file, ``NAME.pgproj`` -> ``NAME.pgproj.pt``). The file
+holds weights, optimizer state, initial weights, settings, counters, curves, random-number states and,
+when given, the project it was trained from (``project``).
 A file that does not fit the network raises ``TrainingError`` saying so; a file that cannot be
 read raises ``ProjectFileError``. The Trainer's own ``state_dict`` says what goes in.
 """
@@ -26,26 +28,29 @@ def checkpoint_path(project_path: str | Path) -> Path:
     return path.with_name(path.name + ".pt")
 
 
-def checkpoint_bytes(trainer) -> bytes:
+def checkpoint_bytes(trainer, project=None) -> bytes:
+    """The file's bytes; ``project`` (a graph.project.Project) adds the network and settings it belongs to."""
     buffer = io.BytesIO()
     state = {"format": FORMAT, "version": VERSION, **trainer.state_dict()}
+    if project is not None:
+        state["project"] = project.to_dict()
     state["model"] = {k: v.cpu() for k, v in state["model"].items()}
     state["initial"] = {k: v.cpu() for k, v in state["initial"].items()}
     torch.save(state, buffer)
     return buffer.getvalue()
 
 
-def save_checkpoint(trainer, path: str | Path) -> Path:
+def save_checkpoint(trainer, path: str | Path, project=None) -> Path:
     """Write ``trainer``'s state to ``path`` atomically (an old file stays whole if this fails)."""
-    return atomic_write_bytes(path, checkpoint_bytes(trainer))
+    return atomic_write_bytes(path, checkpoint_bytes(trainer, project))
 
 
-def load_checkpoint(trainer, path: str | Path) -> dict:
-    """Load weights, optimizer state and settings saved by ``save_checkpoint`` into ``trainer``."""
+def read_checkpoint(path: str | Path, device="cpu") -> dict:
+    """The checkpoint's dict, read safely (``weights_only``) and checked for format and version."""
     path = Path(path)
     where = str(path)
     try:
-        state = torch.load(path, map_location=trainer.device, weights_only=True)
+        state = torch.load(path, map_location=device, weights_only=True)
     except FileNotFoundError:
         raise ProjectFileError("no checkpoint file here", where=where, fix="save the trained network first") from None
     except Exception as exc:  # truncated, not a torch file, unsafe content
@@ -56,6 +61,18 @@ def load_checkpoint(trainer, path: str | Path) -> dict:
     if int(state.get("version", 0)) > VERSION:
         raise ProjectFileError(f"checkpoint version {state.get('version')} is newer than this Playground "
                                f"understands ({VERSION})", where=where, fix="update Playground")
+    return state
+
+
+def load_checkpoint(trainer, path: str | Path, **overrides) -> dict:
+    """Load weights, optimizer state and settings saved by ``save_checkpoint`` into ``trainer``;
+    ``overrides`` change saved settings (``epochs=10`` trains on to 10 epochs in all)."""
+    where = str(path)
+    state = read_checkpoint(path, trainer.device)
+    if overrides:
+        from playground.train.config import TrainConfig
+
+        state["config"] = TrainConfig.from_dict(state.get("config")).replace(**overrides).to_dict()
     try:
         trainer.load_state_dict(state)
     except (RuntimeError, ValueError, KeyError) as exc:

@@ -380,9 +380,15 @@ class Trainer(Controls):
     def state_dict(self) -> dict[str, Any]:
         """Weights, optimizer state, the initial weights (for rewind), settings, counters and the
         shuffling state (so a loaded run goes on exactly as the saved one would have)."""
+        best_loss, best_epoch, best_state = self._best
         return {"model": self._state_copy(), "optimizer": self.optimizer.state_dict(), "initial": self._initial,
                 "config": self.config.to_dict(), "step": self.step_count, "epoch": self.epoch,
-                "shuffle": self._generator.get_state()}
+                "shuffle": self._generator.get_state(), "samples": self.samples_seen,
+                "train_seconds": self.train_seconds, "history": self.history.to_dict(),
+                # dropout and the like draw from torch's global stream; a fresh run seeds it first
+                "rng": torch.get_rng_state() if self._seeded else None,
+                "best": {"loss": best_loss if math.isfinite(best_loss) else None, "epoch": best_epoch,
+                         "state": best_state, "bad_epochs": self._bad_epochs}}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         with self._lock:
@@ -400,5 +406,19 @@ class Trainer(Controls):
             self.history.start_step = self.step_count
             if state.get("shuffle") is not None:  # the same order of batches from here on
                 self._generator.set_state(state["shuffle"])
+            self.samples_seen = int(state.get("samples", 0))
+            self.train_seconds = float(state.get("train_seconds", 0.0))
+            if state.get("history"):
+                self.history = History.from_dict(state["history"])
+            best = state.get("best") or {}
+            if best.get("loss") is not None:
+                self._best = (float(best["loss"]), best.get("epoch"), best.get("state"))
+                self._bad_epochs = int(best.get("bad_epochs", 0))
+            if state.get("rng") is not None:  # dropout goes on with the same random numbers
+                torch.set_rng_state(state["rng"].cpu())
+            elif self.step_count == 0:
+                self._seeded = False  # nothing trained: the next fit seeds as a fresh run does
+                self._refresh()
+                return
             self._seeded = True
             self._refresh()
