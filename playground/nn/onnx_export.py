@@ -25,7 +25,7 @@ def _require_onnx():
         import onnxscript  # noqa: F401
     except ImportError:
         raise ExportError("ONNX export needs the optional 'onnx' packages, which are not installed",
-                          fix='install them with: pip install "playground[onnx]" (or -e ".[onnx]" in a checkout)') from None
+                          fix='install them with: pip install -e ".[onnx]" (in a checkout; else: pip install onnx onnxscript)') from None
 
 
 def metadata(takeaway: TakeAway) -> dict[str, str]:

@@ -98,6 +98,7 @@ class Trainer(Controls):
         self._bad_epochs = 0
         self._generator = torch.Generator().manual_seed(cfg.seed)
         self._seeded = False
+        self._rng_state = None  # torch's global stream as this run left it (dropout), between fit calls
         self._refresh()
 
     def _refresh(self) -> None:
@@ -173,6 +174,7 @@ class Trainer(Controls):
             if len(self.feeds["test"]) and reason != "nan":
                 test = self.evaluate("test")
         finally:
+            self._rng_state = torch.get_rng_state() if self._seeded else None
             with self._lock:
                 self._running = False
                 self._loop_thread = None
@@ -201,6 +203,8 @@ class Trainer(Controls):
         if not self._seeded:  # same seed, same run: dropout and shuffling start from the seed
             torch.manual_seed(self.config.seed)
             self._seeded = True
+        elif self._rng_state is not None:  # this run's own random stream, whatever drew from torch's meanwhile
+            torch.set_rng_state(self._rng_state)
         while self.epoch < self.config.epochs:
             outcome = self._run_epoch()
             if outcome is not None:
@@ -386,7 +390,7 @@ class Trainer(Controls):
                 "shuffle": self._generator.get_state(), "samples": self.samples_seen,
                 "train_seconds": self.train_seconds, "history": self.history.to_dict(),
                 # dropout and the like draw from torch's global stream; a fresh run seeds it first
-                "rng": torch.get_rng_state() if self._seeded else None,
+                "rng": torch.get_rng_state() if self._running else self._rng_state,
                 "best": {"loss": best_loss if math.isfinite(best_loss) else None, "epoch": best_epoch,
                          "state": best_state, "bad_epochs": self._bad_epochs}}
 
@@ -415,7 +419,7 @@ class Trainer(Controls):
                 self._best = (float(best["loss"]), best.get("epoch"), best.get("state"))
                 self._bad_epochs = int(best.get("bad_epochs", 0))
             if state.get("rng") is not None:  # dropout goes on with the same random numbers
-                torch.set_rng_state(state["rng"].cpu())
+                self._rng_state = state["rng"].cpu()
             elif self.step_count == 0:
                 self._seeded = False  # nothing trained: the next fit seeds as a fresh run does
                 self._refresh()
