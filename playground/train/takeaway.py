@@ -22,8 +22,8 @@ def preprocessing_of(splits) -> Preprocessing:
 
 
 def note_of(trainer) -> WeightsNote:
-    if trainer.step_count <= 0:
-        return WeightsNote()
+    if trainer.step_count <= 0:  # untrained, or weights opened from an exported .pt (the app sets loaded_note)
+        return getattr(trainer, "loaded_note", None) or WeightsNote()
     last = next((rec for rec in reversed(trainer.history.epochs) if rec.val is not None), None)
     return WeightsNote(True, trainer.step_count, last.val.accuracy if last else None, last.val.loss if last else None)
 
