@@ -199,8 +199,10 @@ def load_project(path_or_preset: str | Path) -> Project:
 
 
 def save_project(project: Project, path: str | Path) -> Path:
+    """Write atomically; a project reached through a symlink is written where the link points (the link stays)."""
     path = Path(path)
-    atomic_write_text(path, json.dumps(project.to_dict(), indent=1) + "\n")
+    target = path.resolve() if path.is_symlink() else path
+    atomic_write_text(target, json.dumps(project.to_dict(), indent=1) + "\n")
     project.path = path
     return path
 

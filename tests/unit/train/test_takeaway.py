@@ -146,3 +146,29 @@ def test_cli_save_then_resume_equals_one_straight_run(tmp_path):
     for key in ("train_loss", "val_loss", "val_accuracy"):
         assert [e[key] for e in resumed["epochs"]] == [e[key] for e in straight["epochs"]]
     assert read_pt(tmp_path / "net.pt")["weights"]["step"] == straight["steps"]
+
+
+def test_cli_text_exports_go_to_stdout_and_binary_ones_refuse(capsys, tmp_path):
+    from playground.cli import main
+
+    assert main(["export", "tfp_mlp", "-f", "py", "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "class Model(nn.Module)" in out and "def predict(raw, model=None)" in out
+    assert main(["export", "tfp_mlp", "-f", "json", "-o", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == load_project("tfp_mlp").name
+    assert main(["export", "tfp_mlp", "-f", "pt", "-o", "-"]) == 1
+    assert "binary" in capsys.readouterr().err and not list(tmp_path.iterdir())
+
+
+def test_saving_through_a_symlink_keeps_the_link(tmp_path):
+    from playground.graph.project import save_project
+
+    real = tmp_path / "real" / "net.pgproj"
+    real.parent.mkdir()
+    save_project(load_project("tfp_mlp"), real)
+    link = tmp_path / "link.pgproj"
+    link.symlink_to(real)
+    project = load_project(link)
+    project.name = "renamed"
+    save_project(project, link)
+    assert link.is_symlink() and load_project(real).name == "renamed"
