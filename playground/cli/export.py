@@ -37,7 +37,7 @@ def _source(args):
         takeaway = None
     if args.checkpoint:
         return project, takeaway_from_checkpoint(project, args.checkpoint)
-    if takeaway is None and args.format not in ("json",):
+    if takeaway is None and args.format not in ("json", "script"):  # a script trains from the initial weights
         takeaway = takeaway_for(project, args.seed)
     return project, takeaway
 

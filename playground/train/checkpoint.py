@@ -12,6 +12,7 @@ read raises ``ProjectFileError``. The Trainer's own ``state_dict`` says what goe
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import torch
@@ -81,3 +82,54 @@ def load_checkpoint(trainer, path: str | Path, **overrides) -> dict:
         raise TrainingError(f"this checkpoint does not fit the network ({first})", where=where,
                             fix="load it into the network it was saved from") from None
     return state
+
+
+def trainer_state(trainer) -> dict:
+    """What ``Trainer.state_dict`` returns: everything a run needs to go on exactly as it would have."""
+    t = trainer
+    best_loss, best_epoch, best_state = t._best
+    return {"model": t._state_copy(), "optimizer": t.optimizer.state_dict(), "initial": t._initial,
+            "config": t.config.to_dict(), "step": t.step_count, "epoch": t.epoch,
+            "shuffle": t._generator.get_state(), "samples": t.samples_seen,
+            "train_seconds": t.train_seconds, "history": t.history.to_dict(),
+            # dropout and the like draw from torch's global stream, which the run keeps as its own
+            "rng": torch.get_rng_state() if t._running else t._rng_state,
+            "best": {"loss": best_loss if math.isfinite(best_loss) else None, "epoch": best_epoch,
+                     "state": best_state, "bad_epochs": t._bad_epochs}}
+
+
+def restore_trainer(trainer, state: dict) -> None:
+    """What ``Trainer.load_state_dict`` does (not while it trains)."""
+    from playground.train.config import TrainConfig
+    from playground.train.history import History
+
+    t = trainer
+    with t._lock:
+        if t._running:
+            raise TrainingError("cannot load a checkpoint while training runs", where="checkpoint",
+                                fix="stop training first")
+        t.model.load_state_dict(state["model"])
+        config = TrainConfig.from_dict(state.get("config"))
+        config.device = t.config.device  # the device stays this Trainer's
+        t.config = config
+        t._initial = state.get("initial", t._initial)
+        t._new_run()
+        t.optimizer.load_state_dict(state["optimizer"])
+        t.step_count, t.epoch = int(state.get("step", 0)), int(state.get("epoch", 0))
+        t.history.start_step = t.step_count
+        if state.get("shuffle") is not None:  # the same order of batches from here on
+            t._generator.set_state(state["shuffle"])
+        t.samples_seen = int(state.get("samples", 0))
+        t.train_seconds = float(state.get("train_seconds", 0.0))
+        if state.get("history"):
+            t.history = History.from_dict(state["history"])
+        best = state.get("best") or {}
+        if best.get("loss") is not None:
+            t._best = (float(best["loss"]), best.get("epoch"), best.get("state"))
+            t._bad_epochs = int(best.get("bad_epochs", 0))
+        if state.get("rng") is not None:  # dropout goes on with the same random numbers
+            t._rng_state = state["rng"].cpu()
+            t._seeded = True
+        elif t.step_count:
+            t._seeded = True  # an old file without the random state: go on from torch's stream as it is
+        t._refresh()

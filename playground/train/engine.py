@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from playground.core.errors import TrainingError
-from playground.train import probes
+from playground.train import checkpoint, probes
 from playground.train.callbacks import HOOKS, Callback, overrides
 from playground.train.config import TrainConfig, resolve_device
 from playground.train.control import Controls, Restart
@@ -382,47 +382,9 @@ class Trainer(Controls):
 
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict[str, Any]:
-        """Weights, optimizer state, the initial weights (for rewind), settings, counters and the
-        shuffling state (so a loaded run goes on exactly as the saved one would have)."""
-        best_loss, best_epoch, best_state = self._best
-        return {"model": self._state_copy(), "optimizer": self.optimizer.state_dict(), "initial": self._initial,
-                "config": self.config.to_dict(), "step": self.step_count, "epoch": self.epoch,
-                "shuffle": self._generator.get_state(), "samples": self.samples_seen,
-                "train_seconds": self.train_seconds, "history": self.history.to_dict(),
-                # dropout and the like draw from torch's global stream; a fresh run seeds it first
-                "rng": torch.get_rng_state() if self._running else self._rng_state,
-                "best": {"loss": best_loss if math.isfinite(best_loss) else None, "epoch": best_epoch,
-                         "state": best_state, "bad_epochs": self._bad_epochs}}
+        """Weights, optimizer state, the initial weights (for rewind), settings, counters, curves and
+        the random states (so a loaded run goes on exactly as the saved one would have)."""
+        return checkpoint.trainer_state(self)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        with self._lock:
-            if self._running:
-                raise TrainingError("cannot load a checkpoint while training runs", where="checkpoint",
-                                    fix="stop training first")
-            self.model.load_state_dict(state["model"])
-            config = TrainConfig.from_dict(state.get("config"))
-            config.device = self.config.device  # the device stays this Trainer's
-            self.config = config
-            self._initial = state.get("initial", self._initial)
-            self._new_run()
-            self.optimizer.load_state_dict(state["optimizer"])
-            self.step_count, self.epoch = int(state.get("step", 0)), int(state.get("epoch", 0))
-            self.history.start_step = self.step_count
-            if state.get("shuffle") is not None:  # the same order of batches from here on
-                self._generator.set_state(state["shuffle"])
-            self.samples_seen = int(state.get("samples", 0))
-            self.train_seconds = float(state.get("train_seconds", 0.0))
-            if state.get("history"):
-                self.history = History.from_dict(state["history"])
-            best = state.get("best") or {}
-            if best.get("loss") is not None:
-                self._best = (float(best["loss"]), best.get("epoch"), best.get("state"))
-                self._bad_epochs = int(best.get("bad_epochs", 0))
-            if state.get("rng") is not None:  # dropout goes on with the same random numbers
-                self._rng_state = state["rng"].cpu()
-            elif self.step_count == 0:
-                self._seeded = False  # nothing trained: the next fit seeds as a fresh run does
-                self._refresh()
-                return
-            self._seeded = True
-            self._refresh()
+        checkpoint.restore_trainer(self, state)

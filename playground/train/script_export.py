@@ -119,7 +119,8 @@ def script_source(project, config: TrainConfig, objective: Objective, data_name:
 
 
 def export_script(project, path, *, takeaway=None, splits=None) -> list[Path]:
-    """Write the training script and its data; returns [script, data file]."""
+    """Write the training script and its data; returns [script, data file]. The script trains from the
+    initial weights of the project's seed, so ``takeaway`` (trained weights) is not used."""
     from playground.data import load_settings
 
     path = Path(path)

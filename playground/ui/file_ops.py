@@ -181,7 +181,7 @@ class FileController(QObject):
                 return None
         p = self.doc.project
         snapshot = Project(p.graph.copy(), p.name, p.description, dict(p.dataset), dict(p.training))
-        weights = self.takeaway.weights_source(snapshot, int(p.training.get("seed", 0) or 0)) if fmt != "json" else None
+        weights = self.takeaway.weights_source(snapshot, int(p.training.get("seed", 0) or 0)) if fmt not in ("json", "script") else None
 
         def work():
             preload.wait()
