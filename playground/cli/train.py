@@ -2,7 +2,8 @@
 
 Loads the project or preset, its dataset (or ``--dataset``), builds the module, trains it with the
 project's saved settings overridden by the options, shows a progress bar on stderr and a summary
-on stdout, and with ``--out RUN.json`` writes the config, per-epoch metrics, test metrics (under
+on stdout (``--resume CKPT`` continues a saved run, ``--save CKPT`` / ``--export PATH`` keep what it
+trained: ``cli/takeaway.py``), and with ``--out RUN.json`` writes the config, per-epoch metrics, test metrics (under
 ``test``: ``test.accuracy``, ``test.loss``, ``test.confusion_matrix``, ...) and ``samples_per_s``.
 Exit 1 with one clear line on an invalid graph, an unavailable dataset or a NaN stop.
 
@@ -37,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same run)")
     parser.add_argument("--device", metavar="D", help="auto (CUDA when present), cpu or cuda")
     parser.add_argument("--out", metavar="RUN.json", help="write the run's settings and metrics as JSON")
+    # taking the run away (playground/cli/takeaway.py)
+    from playground.cli.takeaway import add_train_arguments
+
+    add_train_arguments(parser)
 
 
 def _config(project, args):
@@ -181,17 +186,24 @@ def run(args: argparse.Namespace) -> int:
     check_out_path(args.out)
     project = load_project(args.project)
     config = _config(project, args)
+    from playground.cli.takeaway import before_training, resumed_config
+
+    config = resumed_config(args, config)
     _problems(project, None)
     model, reinit = _model(project, config)  # refuses one that would not fit in memory, before the data
     splits = _dataset(project, args.dataset, config.seed)
     _problems(project, splits)
     trainer = Trainer(model, splits, config, callbacks=[ProgressBar(sys.stderr)], reinit=reinit)
+    before_training(args, trainer, config)
     print(f"training '{project.name}' on {splits.info.title}: {len(splits.train)} train / {len(splits.val)} val / "
           f"{len(splits.test)} test examples, {config.optimizer} lr {config.lr:g}, loss {trainer.objective.name}, "
           f"{config.epochs} epochs of batch {config.batch_size} on {trainer.device}", file=sys.stderr)
     result = trainer.fit()
     if args.out:
         atomic_write_text(args.out, json.dumps(report(args, project, trainer.config, splits, result), indent=1))
+    from playground.cli.takeaway import after_training
+
+    after_training(args, project, trainer)
     if result.error is not None:
         raise result.error
     print(_summary(result, splits))

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from playground import RESOURCES
 from playground.core.errors import GraphError, PlaygroundError, ProjectFileError
 from playground.core.files import atomic_write_text
+from playground.core.resources import resource_path
 from playground.graph import file_checks
 from playground.graph.layers import get_spec
 from playground.graph.layout import auto_layout
@@ -34,7 +34,7 @@ from playground.graph.model import Graph
 
 FORMAT = "playground-project"
 VERSION = 1
-PRESETS_DIR = RESOURCES / "presets"
+PRESETS_DIR = resource_path("presets")
 SUFFIX = ".pgproj"
 MAX_PORT = 100_000  # an input slot number beyond this is damage, not a merge
 
@@ -223,8 +223,10 @@ def project_from_data(data: Any, source: str) -> Project:
 
 
 def save_project(project: Project, path: str | Path) -> Path:
+    """Write atomically; a project reached through a symlink is written where the link points (the link stays)."""
     path = Path(path)
-    atomic_write_text(path, json.dumps(project.to_dict(), indent=1) + "\n")
+    target = path.resolve() if path.is_symlink() else path
+    atomic_write_text(target, json.dumps(project.to_dict(), indent=1) + "\n")
     project.path = path
     return path
 

@@ -13,7 +13,6 @@ literals, identifiers), so no text can leave a comment or a string and run as co
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 from playground.graph.model import Graph
 from playground.graph.shapes import format_shape
@@ -21,6 +20,7 @@ from playground.nn import modules
 from playground.nn.build import input_shape, layer_plan, resolve
 from playground.nn.init import init_calls
 from playground.nn.safe_source import comment, identifier, literal
+from playground.nn.module_source import class_source
 
 #: helper objects a custom module needs in the generated file
 _HELPERS = {"Step": [modules._StepFunction]}
@@ -76,7 +76,7 @@ def generate_source(graph: Graph, title: str = "", *, description: str = "", dat
         "",
     ]
     for obj in custom:
-        lines += ["", textwrap.dedent(inspect.getsource(obj)).rstrip(), ""]
+        lines += ["", class_source(obj.__name__).rstrip(), ""]
     lines += ["", "class Model(nn.Module):", "    def __init__(self):", "        super().__init__()"]
     for step in plan:
         cls = step.class_name if step.class_name.startswith("nn.") else step.class_name[3:]

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from playground.core.errors import TrainingError
-from playground.train import probes
+from playground.train import checkpoint, probes
 from playground.train.callbacks import HOOKS, Callback, overrides
 from playground.train.config import TrainConfig, resolve_device
 from playground.train.control import Controls, Restart
@@ -98,6 +98,7 @@ class Trainer(Controls):
         self._bad_epochs = 0
         self._generator = torch.Generator().manual_seed(cfg.seed)
         self._seeded = False
+        self._rng_state = None  # torch's global stream as this run left it (dropout), between fit calls
         self._refresh()
 
     def _refresh(self) -> None:
@@ -173,6 +174,7 @@ class Trainer(Controls):
             if len(self.feeds["test"]) and reason != "nan":
                 test = self.evaluate("test")
         finally:
+            self._rng_state = torch.get_rng_state() if self._seeded else None
             with self._lock:
                 self._running = False
                 self._loop_thread = None
@@ -201,6 +203,8 @@ class Trainer(Controls):
         if not self._seeded:  # same seed, same run: dropout and shuffling start from the seed
             torch.manual_seed(self.config.seed)
             self._seeded = True
+        elif self._rng_state is not None:  # this run's own random stream, whatever drew from torch's meanwhile
+            torch.set_rng_state(self._rng_state)
         while self.epoch < self.config.epochs:
             outcome = self._run_epoch()
             if outcome is not None:
@@ -378,27 +382,9 @@ class Trainer(Controls):
 
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self) -> dict[str, Any]:
-        """Weights, optimizer state, the initial weights (for rewind), settings, counters and the
-        shuffling state (so a loaded run goes on exactly as the saved one would have)."""
-        return {"model": self._state_copy(), "optimizer": self.optimizer.state_dict(), "initial": self._initial,
-                "config": self.config.to_dict(), "step": self.step_count, "epoch": self.epoch,
-                "shuffle": self._generator.get_state()}
+        """Weights, optimizer state, the initial weights (for rewind), settings, counters, curves and
+        the random states (so a loaded run goes on exactly as the saved one would have)."""
+        return checkpoint.trainer_state(self)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        with self._lock:
-            if self._running:
-                raise TrainingError("cannot load a checkpoint while training runs", where="checkpoint",
-                                    fix="stop training first")
-            self.model.load_state_dict(state["model"])
-            config = TrainConfig.from_dict(state.get("config"))
-            config.device = self.config.device  # the device stays this Trainer's
-            self.config = config
-            self._initial = state.get("initial", self._initial)
-            self._new_run()
-            self.optimizer.load_state_dict(state["optimizer"])
-            self.step_count, self.epoch = int(state.get("step", 0)), int(state.get("epoch", 0))
-            self.history.start_step = self.step_count
-            if state.get("shuffle") is not None:  # the same order of batches from here on
-                self._generator.set_state(state["shuffle"])
-            self._seeded = True
-            self._refresh()
+        checkpoint.restore_trainer(self, state)

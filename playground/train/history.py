@@ -56,7 +56,7 @@ class BatchInfo:
 @dataclass
 class History:
     """One run's numbers. ``step_loss[i]`` is the data loss of optimizer step ``start_step + i + 1``
-    (``start_step`` is 0 except after loading a checkpoint, whose curves are not saved)."""
+    (``start_step`` is 0 except after loading an old checkpoint that did not save its curves)."""
 
     step_loss: list[float] = field(default_factory=list)
     epochs: list[EpochRecord] = field(default_factory=list)
@@ -77,6 +77,16 @@ class History:
     def to_dict(self) -> dict[str, Any]:
         return {"start_step": self.start_step, "step_loss": [_num(v) for v in self.step_loss],
                 "epochs": [plain_json(asdict(rec)) for rec in self.epochs]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "History":
+        """Read back ``to_dict`` (a checkpoint's curves)."""
+        def metrics(value):
+            return None if value is None else SplitMetrics(**{**value, "loss": _float(value["loss"])})
+
+        epochs = [EpochRecord(**{**rec, "train": metrics(rec["train"]), "val": metrics(rec.get("val"))})
+                  for rec in data.get("epochs", [])]
+        return cls([_float(v) for v in data.get("step_loss", [])], epochs, int(data.get("start_step", 0)))
 
 
 @dataclass
@@ -103,6 +113,13 @@ def _num(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value
+
+
+def _float(value):
+    """Inverse of ``_num``: None -> nan, "inf" -> inf."""
+    if value is None:
+        return math.nan
+    return float(value) if isinstance(value, str) else value
 
 
 def plain_json(value):

@@ -36,6 +36,8 @@ def application() -> QApplication:
 def initial_project(path: str | None, preset: str | None) -> tuple[Project, str | None]:
     """The project to open and, if the asked-for one could not be read, why (the demo opens instead)."""
     wanted = path or preset
+    if path and str(path).endswith(".pt"):  # an exported model: opened after the first paint (takeaway_ops)
+        return load_project(DEFAULT_PRESET), None
     if wanted:
         try:
             project = load_project(wanted)
@@ -81,6 +83,11 @@ def main(path: str | None = None, preset: str | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             QMessageBox.critical(window, "Cannot open project", f"{problem}\n\nShowing the default demo instead.")
         window.files.offer_autosave()
+        if path and problem is None:  # an exported .pt, or a project with trained weights saved beside it
+            if str(path).endswith(".pt"):
+                window.files.open_path(path)
+            elif project.path is not None:
+                window.files.takeaway.offer_restore(project.path)
 
     def painted():
         nonlocal painted_at, torch_then

@@ -1,5 +1,8 @@
 """File menu work: new, presets, open, save, recent files, export, and the crash autosave.
 
+Exports write the current run's trained weights when there is one (``takeaway_ops``: File > Save
+Trained Weights, restoring a run saved beside a project, opening an exported .pt).
+
 Unsaved work is never dropped silently: replacing or closing a changed project asks first
 (``confirm_discard``), and every ``AUTOSAVE_MS`` a changed project is written atomically to the
 autosave file of this instance (ui/autosave.py: one file and lock per running instance), which a
@@ -27,19 +30,22 @@ from playground.ui.guard import SlotErrors, explain
 from playground.ui.tasks import Task
 
 AUTOSAVE_MS = 60_000
-PROJECT_FILTER = f"Playground projects (*{SUFFIX} *.json);;All files (*)"
+PROJECT_FILTER = f"Playground projects (*{SUFFIX} *.json);;Exported models (*.pt);;All files (*)"
 #: export format -> (dialog title, file filter, suffix); the formats of playground.nn.export
 EXPORTS = {
     "py": ("Export PyTorch source", "Python source (*.py)", ".py"),
     "pt": ("Export weights and network", "PyTorch file (*.pt)", ".pt"),
     "onnx": ("Export ONNX", "ONNX model (*.onnx)", ".onnx"),
     "json": ("Export a project copy", f"Playground project (*{SUFFIX})", SUFFIX),
+    "script": ("Export a training script", "Python script (*.py)", ".py"),
 }
 
 
 class FileController(QObject):
     status = Signal(str)  # a short message for the status bar
     exported = Signal(str)  # path of a finished export
+    weights_saved = Signal(str)  # Save Trained Weights finished: what was written
+    weights_restored = Signal(str)  # a saved run or an opened .pt is now the current run: which weights
 
     def __init__(self, window):
         super().__init__(window)
@@ -51,6 +57,9 @@ class FileController(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start()
+        from playground.ui.takeaway_ops import TakeawayOps
+
+        self.takeaway = TakeawayOps(self)
 
     # ---- asking before losing work --------------------------------------------------------------
 
@@ -86,11 +95,13 @@ class FileController(QObject):
             self.open_path(path)
 
     def open_path(self, path_or_preset: str | Path) -> bool:
-        """Open a project file or a preset; on failure show why and keep the current project.
+        """Open a project file or a preset (or an exported .pt); on failure show why and keep the current project.
 
         Whatever the file holds, nothing escapes into Qt: a loader error is shown as it is; any
         other failure (while reading, checking, or while the panels take the new project) puts
         the previous project back and says what happened and how to fix it."""
+        if str(path_or_preset).endswith(".pt"):
+            return self.takeaway.open_weights(path_or_preset)
         try:
             project = load_project(path_or_preset)
             preflight(project)
@@ -113,6 +124,8 @@ class FileController(QObject):
         if project.path is not None:
             config.add_recent_file(project.path)
         self.status.emit(f"Opened {project.path or project.name}")
+        if project.path is not None:
+            self.takeaway.offer_restore(project.path)
         return True
 
     # ---- save -------------------------------------------------------------------------------------
@@ -171,6 +184,12 @@ class FileController(QObject):
     def export_json(self) -> None:
         self.export("json")
 
+    def export_script(self) -> None:
+        self.export("script")
+
+    def save_trained_weights(self) -> None:
+        self.takeaway.save_trained_weights()
+
     def export(self, fmt: str, path: str | None = None) -> Task | None:
         """Ask where, then write ``fmt`` in the background (torch work stays off the GUI thread)."""
         title, filt, suffix = EXPORTS[fmt]
@@ -182,12 +201,19 @@ class FileController(QObject):
                 return None
         p = self.doc.project
         snapshot = Project(p.graph.copy(), p.name, p.description, dict(p.dataset), dict(p.training))
+        weights = self.takeaway.weights_source(snapshot, int(p.training.get("seed", 0) or 0)) if fmt not in ("json", "script") else None
 
         def work():
             preload.wait()
             from playground.nn.export import export_project
 
-            return str(export_project(snapshot, fmt, path))
+            takeaway = weights() if weights is not None else None
+            if fmt == "script":
+                from playground.train.script_export import export_script
+
+                return str(export_script(snapshot, path, takeaway=takeaway)[0]), ""
+            out = export_project(snapshot, fmt, path, takeaway=takeaway, progress=self.status.emit)
+            return str(out), f" ({takeaway.note})" if takeaway is not None else ""
 
         task = Task(work, self)
         task.finished.connect(lambda out: self._export_done(task, out))
@@ -196,9 +222,10 @@ class FileController(QObject):
         self.status.emit(f"Exporting {Path(path).name}…")
         return task.start()
 
-    def _export_done(self, task: Task, path: str) -> None:
+    def _export_done(self, task: Task, out: tuple[str, str]) -> None:
         self.tasks.remove(task)
-        self.status.emit(f"Exported {path}")
+        path, note = out
+        self.status.emit(f"Exported {path}{note}")
         self.exported.emit(path)
 
     def _export_failed(self, task: Task, message: str) -> None:

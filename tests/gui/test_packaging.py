@@ -46,5 +46,5 @@ def test_metainfo_validates():
 def test_pyinstaller_spec_parses_and_bundles_the_resources():
     spec = (PACKAGING / "playground.spec").read_text()
     ast.parse(spec)
-    assert '"resources"' in spec and 'collect_submodules("playground")' in spec
+    assert '"playground/resources"' in spec and '"modules.py"' in spec and 'collect_submodules("playground")' in spec
     ast.parse((PACKAGING / "launch.py").read_text())

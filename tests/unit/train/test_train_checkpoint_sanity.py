@@ -25,14 +25,40 @@ def test_checkpoint_round_trip_continues_the_run_exactly(blob_splits, tmp_path):
     other = Trainer(mlp(seed=99), blob_splits, config)
     state = load_checkpoint(other, path)
     assert state["epoch"] == 2 and other.step_count == saved_at == trainer.step_count - len(straight)
-    assert other.history.start_step == saved_at
+    assert other.history.start_step == 0 and len(other.history.epochs) == 2  # the curves travel too
     other.update_config(epochs=4)
-    assert other.fit().history.step_loss == pytest.approx(straight, rel=1e-6)
+    assert other.fit().history.step_loss[saved_at:] == pytest.approx(straight, rel=1e-6)
     for a, b in zip(trainer.model.parameters(), other.model.parameters()):
         torch.testing.assert_close(a, b)
     other.rewind()  # the initial weights travel with the checkpoint
     for a, b in zip(mlp().parameters(), other.model.parameters()):
         torch.testing.assert_close(a, b)
+
+
+def test_checkpoint_with_dropout_and_early_stopping_continues_step_for_step(blob_splits, tmp_path):
+    """Random numbers (dropout), batch order, early-stopping counters and curves all travel."""
+    def model(seed):
+        torch.manual_seed(seed)
+        return nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 3))
+
+    config = TrainConfig(optimizer="momentum", lr=0.05, epochs=2, batch_size=8, early_stopping=True, patience=3,
+                         seed=4)
+    trainer = Trainer(model(0), blob_splits, config)
+    trainer.fit()
+    path = save_checkpoint(trainer, tmp_path / "run.pgproj.pt")
+    trainer.update_config(epochs=5)
+    torch.manual_seed(123)  # whatever else drew random numbers in between must not matter
+    straight = trainer.fit()
+
+    other = Trainer(model(7), blob_splits, config)
+    torch.manual_seed(999)
+    load_checkpoint(other, path, epochs=5)
+    again = other.fit()
+    assert again.history.step_loss == straight.history.step_loss  # step for step, bit for bit
+    assert [r.val.loss for r in again.history.epochs] == [r.val.loss for r in straight.history.epochs]
+    assert again.reason == straight.reason and again.best_epoch == straight.best_epoch
+    for a, b in zip(trainer.model.parameters(), other.model.parameters()):
+        assert torch.equal(a, b)
 
 
 def test_checkpoint_errors(blob_splits, tmp_path):

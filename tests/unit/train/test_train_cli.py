@@ -8,8 +8,9 @@ import pytest
 from playground.cli import main
 from playground.cli import train as train_cli
 from playground.train import LOSSES, OPTIMIZERS
+from playground.graph.project import PRESETS_DIR
 
-PRESETS = Path(__file__).resolve().parents[3] / "resources" / "presets"
+PRESETS = PRESETS_DIR
 
 
 def test_train_a_preset_and_write_the_run(tmp_path, capsys):

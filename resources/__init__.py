@@ -1,0 +1,1 @@
+"""Package data, not code: presets/ (and lessons/, icons/). Installed as ``playground.resources``."""
