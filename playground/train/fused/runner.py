@@ -283,3 +283,31 @@ def take_chunk(tr, ran, pos: int, n: int, outs: list, ys: list, sizes: list, hoo
     if hooks:
         replay_batches(tr, hooks, tr.step_count - done, pos, n, batch, chunk_sizes, losses, pens, lrs, batch_no)
     return end, batch_no + done, float(pens.sum()), seconds, bad
+
+
+def run_epochs(tr, epochs: int) -> np.ndarray:
+    """``epochs`` whole epochs in ONE kernel call, with the Trainer's shuffling and settings but none
+    of its per-epoch bookkeeping (no metrics, records or callbacks): the engine's own speed, and the
+    building block for running many epochs (or, later, many networks) per call. Returns the per-step
+    data losses; the weights and optimizer state end up in the Trainer's module and optimizer."""
+    from playground.train.fused import kernels
+
+    fast = tr._fast
+    plan = fast.plan(tr)
+    if plan is None:
+        raise RuntimeError(f"the fast engine cannot run this: {fast.reason}")
+    b, (X, T, labels) = fast._binding, fast.data(tr)
+    n, batch = len(X), int(tr.config.batch_size)
+    orders = np.stack([torch.randperm(n, generator=tr._generator).numpy() for _ in range(epochs)])  # (E, N)
+    steps = epochs * math.ceil(n / batch)
+    b.take_weights()
+    b.take_state(tr.optimizer, plan.optimizer)
+    losses, pens = np.empty(steps), np.empty(steps)
+    outs = np.empty((epochs, n, int(b.layers[-1, 1])), np.float32)
+    done, _ = kernels.train_steps(b.theta, b.grad, b.good, b.s1, b.s2, b.ostate, b.wmask, b.layers, b.slopes,
+                                  X, T, labels, orders, 0, batch, steps, plan.loss, plan.optimizer,
+                                  fast._hyper(tr), fast._lrs(tr, steps), losses, pens, outs)
+    b.give_state(tr.optimizer, plan.optimizer)
+    tr.step_count += done
+    tr.epoch += epochs
+    return losses[:done]
