@@ -278,3 +278,18 @@ def test_weights_stay_views_after_reset_and_checkpoint_load(fast, blob_splits):
     assert trainer.engine == "fast"
     torch.testing.assert_close(_flat(model), after_two, rtol=1e-5, atol=1e-6)
     assert math.isfinite(trainer.history.step_loss[-1])
+
+
+@pytest.mark.parametrize("engine", ["fast", "torch"])
+def test_cli_records_the_engine_and_epochs_per_second(engine, tmp_path, capsys, monkeypatch, compiled):
+    import json
+
+    from playground.cli import main
+
+    monkeypatch.setenv("PLAYGROUND_ENGINE", engine)
+    out = tmp_path / "run.json"
+    code = main(["train", "tfp_mlp", "--dataset", "spiral", "--epochs", "3", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    run = json.loads(out.read_text())
+    assert run["engine"] == engine
+    assert run["epochs_per_s"] == pytest.approx(3 / run["train_seconds"]) and run["samples_per_s"] > 0
