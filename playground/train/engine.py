@@ -335,7 +335,8 @@ class Trainer(Controls):
         val = None
         if len(self.feeds["val"]):
             vx, vy = self.feeds["val"].all()
-            val = split_metrics(self.objective, model_outputs(self.model, vx), vy, self.feeds["val"].target)
+            out = self._fast.outputs(self, "val") if self._fast.used else model_outputs(self.model, vx)
+            val = split_metrics(self.objective, out, vy, self.feeds["val"].target)
         record = EpochRecord(self.epoch, self.step_count, train, val, penalty_sum / max(steps, 1),
                              self.optimizer.param_groups[0]["lr"], count / seconds if seconds > 0 else 0.0, seconds)
         self.history.epochs.append(record)

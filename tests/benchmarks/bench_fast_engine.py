@@ -138,3 +138,51 @@ def test_trainer_on_the_torch_path_against_a_plain_loop(monkeypatch):
 
     bench_trainer.test_lenet5_on_28x28_images()
     bench_trainer.test_small_mlp_on_2d_points()
+
+
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("engine", ["torch", "fast"])
+def test_gui_stalls_while_the_fused_engine_trains(engine, qtbot, tmp_path, monkeypatch):
+    """The window's 10 ms timer while the tfp_mlp preset trains for a few seconds, on the torch path
+    and on the fused engine (curves streaming at thousands of steps a second): the targets of
+    bench_gui_training (p99 < 50 ms, worst < 200 ms)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from playground.graph.project import load_project
+    from playground.ui.main_window import MainWindow
+
+    sys.path.insert(0, os.path.dirname(__file__))
+    from bench_gui_training import Lateness
+
+    monkeypatch.setenv("PLAYGROUND_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setenv("PLAYGROUND_ENGINE", engine)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: print("warning:", a[2:]))
+    assert compiler.wait()
+    project = load_project("tfp_mlp")
+    project.training = TrainConfig(optimizer="sgd", lr=0.03, batch_size=10, epochs=10 ** 6).to_dict()
+    window = MainWindow(project, restore_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.training._raise_curves("running", "")
+    session = window.training.session
+    lateness = Lateness()
+    for seconds in (2, 6):  # a warm-up run, then the measured one
+        session.discard()
+        qtbot.waitUntil(lambda: not session.busy, timeout=30000)
+        lateness.__init__()
+        session.play()
+        qtbot.waitUntil(lambda: session.trainer is not None and session.trainer.step_count > 0
+                        and session.trainer.engine == engine, timeout=60000)
+        lateness.start()
+        lateness.in_training = True
+        start_step = session.trainer.step_count
+        qtbot.wait(seconds * 1000)
+        steps = session.trainer.step_count - start_step
+        lateness.stop()
+        with qtbot.waitSignal(session.finished, timeout=60000):
+            session.stop()
+    print(f"\n{engine} engine in the window (tfp_mlp on {project.dataset.get('name', 'its dataset')}): "
+          f"{steps / seconds:,.0f} steps/s; load average {os.getloadavg()[0]:.1f}; GUI 10 ms timer: {lateness.summary()}")
+    session.shutdown()
+    window.doc.mark_saved()

@@ -87,7 +87,7 @@ def offsets(layers, d0):
     return aoff, aoff[-1] + width
 
 
-@njit(**OPTIONS)
+@njit(nogil=True, **OPTIONS)  # releases the GIL: the window's thread runs while it computes
 def predict(theta, layers, slopes, X):
     """The network's outputs ``(N, k)`` for inputs ``X`` ``(N, d0)``."""
     aoff, total = offsets(layers, X.shape[1])
@@ -283,7 +283,7 @@ def _max_norm(theta, layers, limit):
                     theta[row + i] *= scale
 
 
-@njit(**OPTIONS)
+@njit(nogil=True, **OPTIONS)  # releases the GIL: the window's thread runs while it trains
 def train_steps(theta, grad, good, s1, s2, ostate, wmask, layers, slopes, X, T, labels, orders, pos0, batch, max_steps,
                 loss, opt, hp, lrs, step_loss, step_pen, outs):
     """Up to ``max_steps`` optimizer steps of batches ``batch`` in the epoch orders ``orders`` (E, N),

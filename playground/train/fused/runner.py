@@ -186,7 +186,18 @@ class FastPath:
     def data(self, tr):
         if self._data is None:
             self._data = self._split(tr, tr.train_feed)
+            self._inputs = {}
         return self._data
+
+    def outputs(self, tr, split: str) -> torch.Tensor:
+        """The network's outputs for a whole split, from the kernel (what ``model_outputs`` gives)."""
+        from playground.train.fused import kernels
+
+        self.data(tr)
+        if split not in self._inputs:
+            self._inputs[split] = self._split(tr, tr.feeds[split])[0]
+        b = self._binding
+        return torch.from_numpy(kernels.predict(b.theta, b.layers, b.slopes, self._inputs[split]))
 
     # ---- running
     def _hyper(self, tr) -> np.ndarray:
