@@ -6,7 +6,8 @@ early stopping, a NaN guard that keeps the last good weights, per-step and per-e
 throughput), callbacks, probes on request, reset and rewind, and checkpoint state. Thread-safe
 control lives in ``control.py``; metrics maths in ``metrics.py``/``evaluation.py``. Knows nothing
 about Qt. Per step it does only what a hand-written loop does plus a few cheap bookkeeping ops;
-hooks are installed only while a probe runs.
+hooks are installed only while a probe runs. Small dense networks run chunks of steps in the fused
+engine instead (``fused/``: the choice, the kernels and the bookkeeping of a chunk live there).
 """
 
 from __future__ import annotations

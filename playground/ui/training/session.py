@@ -84,8 +84,8 @@ class _Bridge:
     ``MAX_EPOCHS`` epoch records: past that, every other one is dropped (a dropped step's examples
     are added to the next kept row, so samples/s stays right). The curves show the same shape."""
 
-    MAX_ROWS = 4000
-    MAX_EPOCHS = 200
+    MAX_ROWS = 1000
+    MAX_EPOCHS = 25
 
     def __init__(self):
         self.lock = threading.Lock()
