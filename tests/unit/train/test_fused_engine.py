@@ -293,3 +293,48 @@ def test_cli_records_the_engine_and_epochs_per_second(engine, tmp_path, capsys, 
     run = json.loads(out.read_text())
     assert run["engine"] == engine
     assert run["epochs_per_s"] == pytest.approx(3 / run["train_seconds"]) and run["samples_per_s"] > 0
+
+
+def test_small_models_train_with_one_torch_thread_and_the_setting_comes_back(blob_splits):
+    from playground.train.callbacks import Callback
+
+    seen = []
+
+    class Threads(Callback):
+        def on_epoch_end(self, trainer, record):
+            seen.append(torch.get_num_threads())
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        small = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 3))
+        big = nn.Sequential(nn.Linear(2, 200), nn.Tanh(), nn.Linear(200, 200), nn.Linear(200, 3))  # > 20k weights
+        for model in (small, big):
+            Trainer(model, blob_splits, TrainConfig(epochs=1), callbacks=[Threads()]).fit()
+            assert torch.get_num_threads() == 2
+        assert seen == [1, 2]
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("features", [["x1", "x2"], ["x2"], ["x1", "x1_sq", "x1x2"], ["x1", "x2", "x1_sq", "x2_sq",
+                                                                                       "x1x2", "sin_x1", "sin_x2"]])
+def test_points_input_computes_only_the_features_that_are_on(features):
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    from playground.nn.modules import PointFeatures
+
+    class Sines(TorchDispatchMode):
+        count = 0
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            Sines.count += "sin" in str(func)
+            return func(*args, **(kwargs or {}))
+
+    x = torch.randn(20, 2)
+    x1, x2 = x[:, 0], x[:, 1]
+    ref = {"x1": x1, "x2": x2, "x1_sq": x1 ** 2, "x2_sq": x2 ** 2, "x1x2": x1 * x2, "sin_x1": x1.sin(), "sin_x2": x2.sin()}
+    with Sines():
+        out = PointFeatures(features)(x)
+    torch.testing.assert_close(out, torch.stack([ref[f] for f in features], dim=1))
+    assert Sines.count == sum(f.startswith("sin") for f in features)
