@@ -24,7 +24,7 @@ class PointFeatures(nn.Module):
 
     def forward(self, x):  # (N, 2) -> (N, len(features))
         if self.features == ["x1", "x2"]:
-            return x  # the points themselves: nothing to compute
+            return x[:, :2]  # the points themselves: nothing to compute
         x1, x2 = x[:, 0], x[:, 1]
         return torch.stack([self.FORMULAS[f](x1, x2) for f in self.features], dim=1)
 
