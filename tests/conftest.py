@@ -7,6 +7,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PLAYGROUND_NO_AUTOSAVE_PROMPT", "1")
+# Trainers take the torch path, so that a run does not switch engines when a background compile
+# finishes; the fused engine's own tests turn it on (tests/unit/train/test_fused_*.py).
+os.environ.setdefault("PLAYGROUND_ENGINE", "torch")
 
 
 @pytest.fixture(autouse=True)

@@ -125,8 +125,8 @@ def check_out_path(out: str | None) -> None:
                               where=f"--out {out}", fix="pick a folder you can write to") from None
 
 
-def report(args, project, config, splits, result) -> dict:
-    """The JSON ``--out`` writes."""
+def report(args, project, config, splits, result, engine: str = "torch") -> dict:
+    """The JSON ``--out`` writes; ``engine``: "fast" (the fused engine ran the last steps) or "torch"."""
     from playground.train.history import plain_json
 
     epochs = []
@@ -148,7 +148,9 @@ def report(args, project, config, splits, result) -> dict:
         "reason": result.reason, "message": result.message,
         "steps": result.steps, "epochs": epochs,
         "test": result.test.to_dict() if result.test is not None else None,
-        "samples_per_s": result.samples_per_s, "train_seconds": result.train_seconds,
+        "engine": engine, "samples_per_s": result.samples_per_s,
+        "epochs_per_s": len(result.history.epochs) / result.train_seconds if result.train_seconds > 0 else 0.0,
+        "train_seconds": result.train_seconds,
         "wall_seconds": result.wall_seconds,
     })
 
@@ -200,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
           f"{config.epochs} epochs of batch {config.batch_size} on {trainer.device}", file=sys.stderr)
     result = trainer.fit()
     if args.out:
-        atomic_write_text(args.out, json.dumps(report(args, project, trainer.config, splits, result), indent=1))
+        atomic_write_text(args.out, json.dumps(report(args, project, trainer.config, splits, result, trainer.engine),
+                                               indent=1))
     from playground.cli.takeaway import after_training
 
     after_training(args, project, trainer)

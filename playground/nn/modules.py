@@ -17,11 +17,16 @@ class PointFeatures(nn.Module):
         super().__init__()
         self.features = list(features)
 
+    #: how each feature is computed from the columns x1, x2 (only the features that are on are)
+    FORMULAS = {"x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2, "x1_sq": lambda x1, x2: x1 * x1,
+                "x2_sq": lambda x1, x2: x2 * x2, "x1x2": lambda x1, x2: x1 * x2,
+                "sin_x1": lambda x1, x2: torch.sin(x1), "sin_x2": lambda x1, x2: torch.sin(x2)}
+
     def forward(self, x):  # (N, 2) -> (N, len(features))
+        if self.features == ["x1", "x2"]:
+            return x[:, :2]  # the points themselves: nothing to compute
         x1, x2 = x[:, 0], x[:, 1]
-        table = {"x1": x1, "x2": x2, "x1_sq": x1 * x1, "x2_sq": x2 * x2, "x1x2": x1 * x2,
-                 "sin_x1": torch.sin(x1), "sin_x2": torch.sin(x2)}
-        return torch.stack([table[f] for f in self.features], dim=1)
+        return torch.stack([self.FORMULAS[f](x1, x2) for f in self.features], dim=1)
 
     def extra_repr(self):
         return f"features={self.features}"

@@ -6,7 +6,8 @@ early stopping, a NaN guard that keeps the last good weights, per-step and per-e
 throughput), callbacks, probes on request, reset and rewind, and checkpoint state. Thread-safe
 control lives in ``control.py``; metrics maths in ``metrics.py``/``evaluation.py``. Knows nothing
 about Qt. Per step it does only what a hand-written loop does plus a few cheap bookkeeping ops;
-hooks are installed only while a probe runs.
+hooks are installed only while a probe runs. Small dense networks run chunks of steps in the fused
+engine instead (``fused/``: the choice, the kernels and the bookkeeping of a chunk live there).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from playground.train.config import TrainConfig, resolve_device
 from playground.train.control import Controls, Restart
 from playground.train.evaluation import evaluate, model_outputs, split_metrics
 from playground.train.feed import Feed
+from playground.train.fused.runner import FastPath, take_chunk
 from playground.train.history import BatchInfo, EpochRecord, FitResult, History
 from playground.train.objective import Objective
 from playground.train.optimizers import apply_settings, make_optimizer
 from playground.train.schedules import get_schedule
+from playground.train.threads import threads_for
 
 
 def default_reinit(model: nn.Module, seed: int) -> None:
@@ -64,9 +67,19 @@ class Trainer(Controls):
         self._weights = [p for p in self._params if p.dim() > 1]  # penalties and max-norm act on these
         self._groups = probes.layer_groups(self.model)
         self._health_pending = False
+        self._fast = FastPath()  # the fused engine for small dense networks, when it applies
         self._loop_thread: int | None = None
         self._initial = self._state_copy()
         self._new_run()
+
+    @property
+    def engine(self) -> str:
+        """"fast" when the fused engine ran the last steps, else "torch" (``engine_reason`` says why)."""
+        return "fast" if self._fast.used else "torch"
+
+    @property
+    def engine_reason(self) -> str | None:
+        return self._fast.reason
 
     # ------------------------------------------------------------------ setup
     def _fit_objective(self) -> Objective:
@@ -169,10 +182,11 @@ class Trainer(Controls):
         wall = time.perf_counter()
         self._paused_seconds = 0.0
         try:
-            reason, message, error = self._fit_loop()
-            test = None
-            if len(self.feeds["test"]) and reason != "nan":
-                test = self.evaluate("test")
+            with threads_for(self.model):
+                reason, message, error = self._fit_loop()
+                test = None
+                if len(self.feeds["test"]) and reason != "nan":
+                    test = self.evaluate("test")
         finally:
             self._rng_state = torch.get_rng_state() if self._seeded else None
             with self._lock:
@@ -220,7 +234,7 @@ class Trainer(Controls):
         model.train()
         feed.shuffle(self._generator)
         n, pos, batch_no = len(feed), 0, 0
-        outs, ys, sizes, first_step = [], [], [], len(self.history.step_loss)
+        outs, ys, sizes, first_step, fast_epoch = [], [], [], len(self.history.step_loss), []
         step_loss, penalty_sum, seconds = self.history.step_loss, 0.0, 0.0
         while pos < n:
             if self._pending or self._paused:
@@ -230,6 +244,14 @@ class Trainer(Controls):
                     return "stopped", f"stopped at step {self.step_count}", None
             cfg = self.config
             t0 = time.perf_counter()
+            ran = self._fast.chunk(self, pos, fast_epoch) if self._fast.enabled else None
+            if ran is not None:  # the fused engine ran the next steps (fused/runner.py)
+                pos, batch_no, pen, dt, bad = take_chunk(self, ran, pos, n, outs, ys, sizes, batch_hooks, batch_no, t0)
+                penalty_sum, seconds = penalty_sum + pen, seconds + dt
+                if bad is None:
+                    continue
+                self.samples_seen, self.train_seconds = self.samples_seen + pos, self.train_seconds + seconds
+                return self._nan_stop(bad, pdata)
             x, y, target = feed.batch(pos, cfg.batch_size)
             for p in params:
                 p.grad = None
@@ -318,7 +340,8 @@ class Trainer(Controls):
         val = None
         if len(self.feeds["val"]):
             vx, vy = self.feeds["val"].all()
-            val = split_metrics(self.objective, model_outputs(self.model, vx), vy, self.feeds["val"].target)
+            out = self._fast.outputs(self, "val") if self._fast.used else model_outputs(self.model, vx)
+            val = split_metrics(self.objective, out, vy, self.feeds["val"].target)
         record = EpochRecord(self.epoch, self.step_count, train, val, penalty_sum / max(steps, 1),
                              self.optimizer.param_groups[0]["lr"], count / seconds if seconds > 0 else 0.0, seconds)
         self.history.epochs.append(record)

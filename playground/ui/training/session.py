@@ -77,19 +77,53 @@ def attempt(fn: Callable, trainer) -> Any:
 
 
 class _Bridge:
-    """The Trainer callback: copies numbers into a lock-protected list (training thread side)."""
+    """The Trainer callback: copies numbers into a lock-protected list (training thread side).
+
+    At thousands of epochs a second (the fused engine) the list would grow faster than the window
+    can draw it, so between two drains it keeps at most ``MAX_ROWS`` per-step rows and
+    ``MAX_EPOCHS`` epoch records: past that, every other one is dropped (a dropped step's examples
+    are added to the next kept row, so samples/s stays right). The curves show the same shape."""
+
+    MAX_ROWS = 1000
+    MAX_EPOCHS = 25
 
     def __init__(self):
         self.lock = threading.Lock()
         self.events: list[tuple] = []
+        self.counts = {"b": 0, "epoch": 0}
 
     def put(self, event: tuple) -> None:
         with self.lock:
             self.events.append(event)
+            kind = event[0]
+            if kind in self.counts:
+                self.counts[kind] += 1
+                if self.counts[kind] > (self.MAX_ROWS if kind == "b" else self.MAX_EPOCHS):
+                    self._thin(kind)
+
+    def _thin(self, kind: str) -> None:
+        """Drop every other event of ``kind`` (never the latest)."""
+        kept, seen, extra = [], 0, 0
+        total = self.counts[kind]
+        for event in self.events:
+            if event[0] != kind:
+                kept.append(event)
+                continue
+            seen += 1
+            if seen % 2 and seen != total:
+                extra += event[4] if kind == "b" else 0  # its examples go to the next kept row
+                continue
+            if extra:
+                event = (*event[:4], event[4] + extra, *event[5:])
+                extra = 0
+            kept.append(event)
+        self.events = kept
+        self.counts[kind] = sum(1 for e in kept if e[0] == kind)
 
     def take(self) -> list[tuple]:
         with self.lock:
             events, self.events = self.events, []
+            self.counts = {"b": 0, "epoch": 0}
         return events
 
     # -- Callback hooks (duck-typed: the Trainer calls the hooks a callback overrides)
@@ -101,7 +135,7 @@ class _Bridge:
         self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch))
 
     def on_epoch_end(self, trainer, record) -> None:
-        self.put(("epoch", record))
+        self.put(("epoch", record, getattr(trainer, "engine", "torch")))
 
     def on_state(self, trainer, state: str, message: str) -> None:
         self.put(("state", state, message))
@@ -498,10 +532,11 @@ class TrainingSession(QObject):
     def _handle(self, event: tuple) -> None:
         kind = event[0]
         if kind == "start":
-            self._counters.update(epoch=0, step=0, samples_per_s=0.0, elapsed=0.0)
+            self._counters.update(epoch=0, step=0, samples_per_s=0.0, elapsed=0.0, engine="torch")
             self.run_started.emit(int(event[1]))
         elif kind == "epoch":
             self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the engine's own measure
+            self._counters["engine"] = event[2] if len(event) > 2 else "torch"
             self._rate_samples, self._rate_t0 = 0, time.perf_counter()
             self.epoch_done.emit(event[1])
         elif kind == "state":
@@ -557,4 +592,6 @@ def format_status(c: dict) -> str:
     minutes, seconds = divmod(int(elapsed), 60)
     rate = c.get("samples_per_s", 0.0)
     rate_text = f"{rate:,.0f}" if math.isfinite(rate) else "-"
-    return f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  {minutes}:{seconds:02d}"
+    engine = "  ·  fast engine" if c.get("engine") == "fast" else ""
+    return (f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  "
+            f"{minutes}:{seconds:02d}{engine}")
