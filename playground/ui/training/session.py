@@ -149,6 +149,7 @@ class TrainingSession(QObject):
     job_done = Signal(str, object)  # owner, the return value of a submitted job or the exception it raised
     probed = Signal(str, object)  # a probe the trainer ran on request (e.g. "health" around a step)
     status = Signal(dict)  # epoch, step, samples_per_s, elapsed
+    settings_changed = Signal()  # the project's training settings were changed (by any widget or panel)
 
     def __init__(self, doc, parent: QObject | None = None):
         super().__init__(parent)
@@ -211,6 +212,7 @@ class TrainingSession(QObject):
             live["schedule_params"] = new.schedule_params
         if trainer is not None and live:
             self._command(lambda t: t.update_config(**live))
+        self.settings_changed.emit()
         return "live" if set(changes) <= LIVE else "on reset"
 
     # ---- commands (GUI thread) -------------------------------------------------------------------
