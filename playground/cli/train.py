@@ -101,7 +101,7 @@ def report(args, project, config, splits, result) -> dict:
 
 
 def _summary(result, splits) -> str:
-    lines = [f"{result.reason}: {result.message}"]
+    lines = [result.message[:1].upper() + result.message[1:]]  # the message already says how it ended
     if result.history.epochs:
         last = result.history.epochs[-1]
         lines.append(f"last epoch: train loss {last.train.loss:.4f}"

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from playground.ui.plots.live_curve import LiveCurve
+from playground.ui.plots.live_curve import LiveCurve, set_log_mode
 
 REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)
 SMOOTHING = 0.95  # exponential moving average of the step loss
@@ -214,8 +214,8 @@ class CurvesPanel(QWidget):
     # ---- view ------------------------------------------------------------------------------------
 
     def set_log(self, on: bool) -> None:
-        self.loss_plot.setLogMode(y=on)
-        self.lr_plot.setLogMode(y=on)
+        set_log_mode(self.loss_plot, y=on)
+        set_log_mode(self.lr_plot, y=on)
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
 

@@ -26,6 +26,7 @@ from playground.ui.panels.health_history import (REFERENCE_RATIO, HealthHistory,
                                                  severity, unit_advice, unit_share)
 from playground.ui.panels.health_sanity import SanityBox
 from playground.ui.panels.probe_panel import ProbePanel
+from playground.ui.plots.live_curve import set_log_mode
 
 LAYER_COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
                 "#BCBD22", "#17BECF")
@@ -57,11 +58,10 @@ JOBS = {"running": _ask_live, "paused": _paused}  # any other state: at rest
 
 def _log_plot(title: str, left: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w", title=title)
-    plot.setLogMode(x=False, y=True)
+    set_log_mode(plot, x=False, y=True)  # no "(x0.001)" on a log axis
     plot.setLabel("bottom", "step")
     plot.setLabel("left", left)
     plot.showGrid(x=True, y=True, alpha=0.2)
-    plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
     plot.setMinimumHeight(200)
     return plot
 

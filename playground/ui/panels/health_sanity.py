@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from playground.ui.plots.live_curve import set_log_mode
+
 #: (key of health_view.TOOLS, button text, what it asks, attribute of the report that says "fine")
 TOOLS = (
     ("initial_loss", "Initial loss",
@@ -103,7 +105,7 @@ class SanityBox(QGroupBox):
         self.lr_plot.setMinimumHeight(170)
         self.lr_plot.setMaximumHeight(260)
         self.lr_plot.setTitle("Learning-rate finder")
-        self.lr_plot.setLogMode(x=True, y=False)
+        set_log_mode(self.lr_plot, x=True, y=False)
         self.lr_plot.setLabel("bottom", "learning rate")
         self.lr_plot.setLabel("left", "loss (smoothed)")
         self.lr_plot.showGrid(x=True, y=True, alpha=0.2)

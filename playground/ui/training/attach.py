@@ -111,7 +111,7 @@ class TrainingUI:
         menu.addSeparator()
         inside = menu.addMenu("&Look Inside")
         for entry in PANELS:
-            action = inside.addAction(entry.title)
+            action = inside.addAction(entry.title.replace("&", "&&"))  # "Filters & Weights", not a mnemonic
             action.setShortcut(entry.shortcut)
             action.setStatusTip(entry.tip)
             action.triggered.connect(lambda _c=False, key=entry.key: self.show_panel(key))
