@@ -36,11 +36,11 @@ TOOLS = (
 )
 TITLES = {key: title for key, title, _, _ in TOOLS}
 GOOD, BAD = "#2E7D32", "#C62828"
-TRAINED_NOTE = {  # what a check means when the network has already trained
-    "initial_loss": ("(This network has trained for {step} steps; for the loss at initialization run the check "
-                     "before training or after Reset.)"),
-    "lr_finder": ("(This network has trained for {step} steps; the finder is meant for a fresh network: run it "
-                  "before training or after Reset.)"),
+TRAINED_NOTE = {  # the checks about an untrained network run on the run's initial weights (health_view.TOOLS)
+    "initial_loss": ("(Checked on this run's initial weights, as at step 0: the network has trained {step} steps "
+                     "since, and its trained weights are not changed.)"),
+    "lr_finder": ("(Found with a copy of this run's initial weights, as at step 0: the finder is about where to "
+                  "start. The network has trained {step} steps since; its trained weights are not changed.)"),
 }
 PAUSE_NOTE = "Training was paused for this check; press Play to go on."
 
@@ -170,8 +170,9 @@ class SanityBox(QGroupBox):
         text = report.message
         if tool in TRAINED_NOTE and step > 0:
             text += " " + TRAINED_NOTE[tool].format(step=step)
+        when = "initial weights" if tool in TRAINED_NOTE else f"step {step}"
         self.answers[tool].setText(f'<b style="color:{colour}">{verdict}</b> '
-                                   f'<span style="color:#5A6270">(step {step})</span>: {_esc(text)}')
+                                   f'<span style="color:#5A6270">({when})</span>: {_esc(text)}')
         if tool == "lr_finder":
             self._show_lr(report)
 
