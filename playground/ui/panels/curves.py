@@ -4,8 +4,10 @@ overlays to compare.
 Owns ``CurvesPanel`` (three linked pyqtgraph plots fed by a ``TrainingSession``'s signals: the raw
 per-step loss faint, its smoothed line, validation loss per epoch; training and validation
 accuracy per epoch; the learning rate per step), the log-scale toggle, the hover read-out, the
-list of kept runs (``Run``: its settings and curves, shown or hidden with one click) and CSV/PNG
-export. Every curve is a ``LiveCurve`` (preallocated, doubling, peak-downsampled, clipped to the
+list of kept runs (``Run``: its settings and curves, shown or hidden with one click; "Clear runs"
+forgets them; opening another project forgets them and the current curves too, since runs belong
+to their project; the axes rescale to what is shown when an overlay is ticked or unticked) and
+CSV/PNG export. Every curve is a ``LiveCurve`` (preallocated, doubling, peak-downsampled, clipped to the
 view), so a million points still redraw at interactive speed. It does not own the run itself.
 """
 
@@ -104,6 +106,10 @@ class CurvesPanel(QWidget):
         runs_layout.setContentsMargins(0, 0, 0, 0)
         runs_layout.addWidget(QLabel("Runs to compare"))
         runs_layout.addWidget(self.run_list)
+        self.clear_button = QPushButton("Clear runs")
+        self.clear_button.setToolTip("Forget the earlier runs kept for comparison (the current run stays)")
+        self.clear_button.clicked.connect(lambda: self.clear_runs())
+        runs_layout.addWidget(self.clear_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.graphics)
         split.addWidget(runs_box)
@@ -121,6 +127,7 @@ class CurvesPanel(QWidget):
         session.run_started.connect(self.start_run)
         session.batches.connect(self.add_batches)
         session.epoch_done.connect(self.add_epoch)
+        session.doc.project_replaced.connect(lambda: self.clear_runs(current=True))
 
     # ---- feeding ---------------------------------------------------------------------------------
 
@@ -207,6 +214,30 @@ class CurvesPanel(QWidget):
         run = self.runs[self.run_list.row(entry)]
         for item in run.items:
             item.setVisible(entry.checkState() == Qt.CheckState.Checked)
+        self.rescale()
+
+    def rescale(self) -> None:
+        """Fit the axes to the curves that are shown (a hidden overlay's range no longer counts)."""
+        for plot in (self.loss_plot, self.acc_plot, self.lr_plot):
+            plot.enableAutoRange()
+            plot.vb.updateAutoRange()
+
+    def clear_runs(self, current: bool = False) -> None:
+        """Forget the kept runs (and, with ``current``, this run's curves: another project)."""
+        for run in self.runs:
+            for item in run.items:
+                for plot in (self.loss_plot, self.acc_plot):
+                    if item in plot.items:
+                        plot.removeItem(item)
+        self.runs.clear()
+        self.run_list.clear()
+        if current:
+            for curve in self.curves.values():
+                curve.clear()
+            self._ema = None
+            self._run_settings = {}
+            self._redraw()
+        self.rescale()
 
     def set_run_visible(self, index: int, visible: bool) -> None:
         self.run_list.item(index).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)

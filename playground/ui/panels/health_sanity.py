@@ -124,6 +124,7 @@ class SanityBox(QGroupBox):
 
         session.job_done.connect(self._on_job)
         session.run_started.connect(self._dropped)
+        session.doc.project_replaced.connect(self.clear)  # results belong to the project they were run on
         session.state_changed.connect(self._state)
 
     # ---- running a tool --------------------------------------------------------------------------
@@ -212,6 +213,19 @@ class SanityBox(QGroupBox):
     def _enable(self, on: bool) -> None:
         for button in self.buttons.values():
             button.setEnabled(on)
+
+    def clear(self) -> None:
+        """Forget every answer and the learning-rate finder's plot (another project was opened)."""
+        self.reports.clear()
+        for label in self.answers.values():
+            label.setText("")
+        self.suggested_lr = None
+        self.lr_raw.setData([], [])
+        self.lr_curve.setData([], [])
+        self.lr_plot.hide()
+        self.use_lr.hide()
+        self.status.setText("")
+        self._dropped()
 
     def _dropped(self, *args) -> None:
         """A new run: a check that was waiting on the old trainer never answers."""

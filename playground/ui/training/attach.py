@@ -40,6 +40,7 @@ class TrainingUI:
         window._add_dock("curves", "Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea)
         window.tabifyDockWidget(window.docks["problems"], window.docks["curves"])
         self.choice = InputChoice(window)
+        window.doc.project_replaced.connect(self.choice.forget)  # a drawn input belongs to its project
         self.context = PanelContext(window.doc, self.session, self.choice)
         self.hosts: dict[str, PanelHost] = {}
         previous = "curves"
