@@ -101,6 +101,8 @@ def report(args, project, config, splits, result) -> dict:
 
 
 def _summary(result, splits) -> str:
+    from playground.train.throughput import DEFINITION
+
     lines = [result.message[:1].upper() + result.message[1:]]  # the message already says how it ended
     if result.history.epochs:
         last = result.history.epochs[-1]
@@ -119,8 +121,8 @@ def _summary(result, splits) -> str:
                     lines.append("  " + " ".join(f"{int(v):>{width}}" for v in row) + f"   {name}")
         else:
             lines.append(f"test: MSE {test.mse:.4f}, R^2 {test.r2:.4f}, loss {test.loss:.4f} on {test.count} examples")
-    lines.append(f"throughput: {result.samples_per_s:,.0f} samples/s over {result.steps} steps "
-                 f"({result.wall_seconds:.1f} s in all)")
+    lines.append(f"throughput: {result.samples_per_s:,.0f} samples/s ({DEFINITION}); {result.steps} steps, "
+                 f"{result.wall_seconds:.1f} s in all")
     return "\n".join(lines)
 
 

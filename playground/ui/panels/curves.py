@@ -98,6 +98,10 @@ class CurvesPanel(QWidget):
         self.run_list.itemChanged.connect(self._run_toggled)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
+        self.speed = QLabel("")
+        self.speed.setObjectName("curves_samples_per_s")
+        self.speed.setStyleSheet("color: #5A6270;")
+        top.addWidget(self.speed)
         top.addWidget(self.log_box)
         top.addWidget(csv_button)
         top.addWidget(png_button)
@@ -127,6 +131,7 @@ class CurvesPanel(QWidget):
         session.run_started.connect(self.start_run)
         session.batches.connect(self.add_batches)
         session.epoch_done.connect(self.add_epoch)
+        session.status.connect(self._speed)
         session.doc.project_replaced.connect(lambda: self.clear_runs(current=True))
 
     # ---- feeding ---------------------------------------------------------------------------------
@@ -243,6 +248,15 @@ class CurvesPanel(QWidget):
         self.run_list.item(index).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
 
     # ---- view ------------------------------------------------------------------------------------
+
+    def _speed(self, counters: dict) -> None:
+        """The same samples/s as the status line (one meter: ``train.throughput``)."""
+        rate = counters.get("samples_per_s", float("nan"))
+        if not self.speed.toolTip():  # (a run has started: the training package is loaded by now)
+            from playground.train.throughput import DEFINITION
+
+            self.speed.setToolTip(f"samples/s: {DEFINITION}")
+        self.speed.setText(f"{rate:,.0f} samples/s" if rate == rate and rate > 0 else "")
 
     def set_log(self, on: bool) -> None:
         set_log_mode(self.loss_plot, y=on)

@@ -98,7 +98,7 @@ class _Bridge:
             self.put(("start", trainer.config.seed))
 
     def on_batch_end(self, trainer, info) -> None:
-        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch))
+        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch, info.samples_per_s))
 
     def on_epoch_end(self, trainer, record) -> None:
         self.put(("epoch", record))
@@ -164,8 +164,7 @@ class TrainingSession(QObject):
         self._old: list[threading.Thread] = []
         self._splits: dict[str, Any] = {}
         self._built_from: str | None = None  # the graph + settings the trainer was built from
-        self._counters = {"epoch": 0, "step": 0, "samples_per_s": 0.0, "elapsed": 0.0}
-        self._rate_samples, self._rate_t0 = 0, None
+        self._counters = {"epoch": 0, "step": 0, "samples_per_s": math.nan, "elapsed": 0.0}  # nan: not measured yet
         self._run_t0: float | None = None
         self._status_at = 0.0
         self._jobs: list[tuple] = []  # (owner, fn) for the worker while no run is going
@@ -373,7 +372,6 @@ class TrainingSession(QObject):
         if fit:
             self._set_state("loading" if trainer is None else "running", "")
             self._run_t0 = time.perf_counter()
-            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
         self.thread.start()
         self.timer.start()
 
@@ -473,9 +471,6 @@ class TrainingSession(QObject):
             self.load.sample(time.thread_time(), now)
             self._counters["elapsed"] += now - self._run_t0
             self._run_t0 = now
-            if now - (self._rate_t0 or now) > 0.5:
-                self._counters["samples_per_s"] = self._rate_samples / (now - self._rate_t0)
-                self._rate_samples, self._rate_t0 = 0, now
         else:
             self._run_t0 = time.perf_counter()
             self.load.pause()
@@ -489,10 +484,12 @@ class TrainingSession(QObject):
     def _flush(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 5): step, loss, lr, size, epoch
+        data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 6): step, loss, lr, size, epoch, samples/s
         self._counters["step"] = int(data[-1, 0])
         self._counters["epoch"] = int(data[-1, 4])
-        self._rate_samples += int(data[:, 3].sum())
+        rates = data[np.isfinite(data[:, 5]), 5]
+        if len(rates):
+            self._counters["samples_per_s"] = float(rates[-1])  # the engine's meter (throughput.py)
         if self.state == "loading":
             self._set_state("running", "")
         self.batches.emit({"step": data[:, 0], "loss": data[:, 1], "lr": data[:, 2], "epoch": data[:, 4]})
@@ -500,11 +497,11 @@ class TrainingSession(QObject):
     def _handle(self, event: tuple) -> None:
         kind = event[0]
         if kind == "start":
-            self._counters.update(epoch=0, step=0, samples_per_s=0.0, elapsed=0.0)
+            self._counters.update(epoch=0, step=0, samples_per_s=math.nan, elapsed=0.0)
             self.run_started.emit(int(event[1]))
         elif kind == "epoch":
-            self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the engine's own measure
-            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
+            if event[1].samples_per_s > 0:
+                self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the same meter, validation included
             self.epoch_done.emit(event[1])
         elif kind == "state":
             state, text = event[1], event[2]
@@ -557,6 +554,6 @@ class TrainingSession(QObject):
 def format_status(c: dict) -> str:
     elapsed = c.get("elapsed", 0.0)
     minutes, seconds = divmod(int(elapsed), 60)
-    rate = c.get("samples_per_s", 0.0)
-    rate_text = f"{rate:,.0f}" if math.isfinite(rate) else "-"
+    rate = c.get("samples_per_s", math.nan)
+    rate_text = f"{rate:,.0f}" if math.isfinite(rate) and rate > 0 else "\u2013"  # not measured yet: a dash, never 0
     return f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  {minutes}:{seconds:02d}"
