@@ -18,6 +18,7 @@ from playground.ui.panels.input_choice import InputChoice
 from playground.ui.panels.probe_panel import PanelContext
 from playground.ui.panels.registry import PANELS, PanelHost
 from playground.ui.training.controls import StatusLine, TrainingToolbar
+from playground.ui.training.fit_issues import watch_fit
 from playground.ui.training.session import TrainingSession
 
 
@@ -66,6 +67,7 @@ class TrainingUI:
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
+        watch_fit(window.doc, self.session, window)  # network/dataset/loss fit joins the document's issues
 
     @staticmethod
     def _watch(dock, host: PanelHost) -> None:
