@@ -85,7 +85,8 @@ class Trainer(Controls):
             raise TrainingError(
                 f"the network cannot take examples of shape {tuple(x.shape[1:])} from dataset '{self.info.name}' "
                 f"({first})", where="model", fix="make the input layer match the dataset") from None
-        return Objective.build(self.config.loss, self.config.loss_params, self.info, tuple(out.shape[1:]))
+        return Objective.build(self.config.loss, self.config.loss_params, self.info, tuple(out.shape[1:]),
+                               last=probes.output_kind(self.model))
 
     def _new_run(self) -> None:
         """Counters, optimizer, history and random streams for a run starting at the current weights."""

@@ -13,7 +13,9 @@ The checks are a table (``CHECKS``), each a function returning issues:
   is the matching input layer (``INPUT_FOR``), with a Flatten after it when dense layers follow
   (offered only when the repaired network has no shape problem);
 - the output: the loss must fit the task and the output (``losses.check_loss``: class count,
-  single output, regression target size); the fix sets the last Linear layer's units.
+  single output, regression target size, a Step's 0/1 output that needs the perceptron rule); the
+  fix sets the last Linear layer's units when that repairs it;
+- a Step without its straight-through gradient (a warning: nothing before it learns).
 
 Pure Python over records; imports torch only through the loss table. No Qt.
 """
@@ -162,9 +164,10 @@ def _check_output(graph: Graph, shapes: GraphShapes, facts: DataFacts, training:
         return []
     out = tuple(out) or (1,)
     loss = (training or {}).get("loss", "auto")
-    name = auto_loss(facts.task, out[0]) if loss == "auto" else loss
+    last = ends[0].kind
+    name = auto_loss(facts.task, out[0], last) if loss == "auto" else loss
     problems = check_loss(name, facts.task, facts.num_classes, out, facts.target_shape,
-                          dataset=f"dataset '{facts.title}'")
+                          dataset=f"dataset '{facts.title}'", last=last)
     if not problems:
         return []
     linear = _last_linear(graph, ends[0].id) if len(out) == 1 else None
@@ -175,13 +178,33 @@ def _check_output(graph: Graph, shapes: GraphShapes, facts: DataFacts, training:
             units = want[0] if len(want) == 1 else None
         else:
             units = facts.num_classes
-        if units is not None and units != linear.params["units"]:
+        if units is not None and units != linear.params["units"] and _fits(facts, loss, (units,), last):
             fix = Fix(f"Set {linear.name}'s units to {units}", "set_units", linear.id, units)
-    where = linear or ends[0]
+    where = linear if fix is not None else ends[0]
     return [FitIssue(where.id, "error", f"'{where.name}': {problems[0]}", fix)]
 
 
-CHECKS: tuple[Callable[..., list[FitIssue]], ...] = (_check_input, _check_output)
+def _fits(facts: DataFacts, loss: str, out: tuple, last: str | None) -> bool:
+    """Whether an output of shape ``out`` would fit (a units fix is offered only when it repairs)."""
+    from playground.train.losses import auto_loss, check_loss
+
+    name = auto_loss(facts.task, out[0], last) if loss == "auto" else loss
+    return not check_loss(name, facts.task, facts.num_classes, out, facts.target_shape, last=last)
+
+
+def _check_step(graph: Graph, shapes: GraphShapes, facts: DataFacts, training: dict) -> list[FitIssue]:
+    """A Step without the straight-through gradient passes no gradient back: nothing before it learns."""
+    out = []
+    for node in graph.nodes.values():
+        if node.kind == "Step" and not node.params.get("straight_through", True):
+            fix = Fix(f"Turn on {node.name}'s straight-through gradient", "set_param", node.id, ("straight_through", True))
+            out.append(FitIssue(node.id, "warning", f"Step '{node.name}' passes no gradient back (its true "
+                                f"slope is 0 everywhere), so no layer before it learns; turn straight_through on "
+                                f"for the perceptron rule", fix))
+    return out
+
+
+CHECKS: tuple[Callable[..., list[FitIssue]], ...] = (_check_input, _check_output, _check_step)
 
 
 def fit_issues(graph: Graph, shapes: GraphShapes | None, dataset: dict | None, training: dict | None) -> list[FitIssue]:
@@ -210,6 +233,11 @@ def _set_units(graph: Graph, fix: Fix) -> None:
     graph.set_param(fix.node_id, "units", int(fix.value))
 
 
+def _set_param(graph: Graph, fix: Fix) -> None:
+    key, value = fix.value
+    graph.set_param(fix.node_id, key, value)
+
+
 def _use_input(graph: Graph, fix: Fix) -> None:
     """Replace the input layer by ``kind(params)`` (same name, place and id); a Flatten after it
     when asked, between it and every layer it fed."""
@@ -226,7 +254,8 @@ def _use_input(graph: Graph, fix: Fix) -> None:
 
 
 #: fix action -> how it is made, with the graph's own (event-emitting, undoable) methods
-FIXES: dict[str, Callable[[Graph, Fix], None]] = {"set_units": _set_units, "use_input": _use_input}
+FIXES: dict[str, Callable[[Graph, Fix], None]] = {"set_units": _set_units, "set_param": _set_param,
+                                                  "use_input": _use_input}
 
 
 def apply_fix(graph: Graph, fix: Fix) -> None:
