@@ -172,6 +172,7 @@ class TrainingSession(QObject):
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
         self._built_graph: dict | None = None
         self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
+        self.recorder = None  # train.recorder.RunRecorder of the current trainer: health and histograms, always
         self.load = GuiLoad()  # the GUI thread's CPU share while training: how far to space redraws
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
@@ -332,6 +333,7 @@ class TrainingSession(QObject):
     def discard(self) -> None:
         """Another project was opened: stop the run without waiting and forget its trainer."""
         self._drop_trainer()
+        self.recorder = None  # its records belong to the old project
         self._previous = (None, None, None)
         self._bridge.put(("start", 0))
         self.timer.start()
@@ -367,7 +369,7 @@ class TrainingSession(QObject):
             self._queued = [first] if first is not None else []
             self._jobs = [job] if job is not None else []
             self._want_fit = fit
-        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build),
+        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build, self.recorder),
                                        name="playground-training")
         if fit:
             self._set_state("loading" if trainer is None else "running", "")
@@ -392,6 +394,9 @@ class TrainingSession(QObject):
             if names and self.ask_keep_weights(names):
                 keep = (old_trainer, old_thread, names)
         self._built_graph = graph_to_dict(self.doc.graph)
+        from playground.train.recorder import RunRecorder
+
+        self.recorder = RunRecorder()  # one per trainer: a dropped one's last writes go to its own
         return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph), keep
 
     def ask_keep_weights(self, names: list[str]) -> bool:
@@ -399,7 +404,7 @@ class TrainingSession(QObject):
         replaces this with a question; headless the answer is yes)."""
         return True
 
-    def _work(self, bridge: _Bridge, trainer, build) -> None:
+    def _work(self, bridge: _Bridge, trainer, build, recorder) -> None:
         """The training thread: set up a Trainer if needed, then apply queued commands, run jobs and
         fit until nothing is left to do."""
         me = threading.current_thread()
@@ -422,8 +427,8 @@ class TrainingSession(QObject):
                     splits = self._splits[key] = load_splits(dataset, config.seed)
                 if self._cancel:
                     return
-                trainer = Trainer(model, splits, config, callbacks=[_as_callback(bridge), *self.extra_callbacks],
-                                  reinit=reinit)
+                trainer = Trainer(model, splits, config, reinit=reinit,
+                                  callbacks=[_as_callback(bridge), recorder, *self.extra_callbacks])
             with self._lock:
                 if bridge is not self._bridge:  # dropped while loading
                     return
