@@ -29,7 +29,7 @@ from playground.train.callbacks import Callback
 CAPACITY = 5000
 BUDGET = 0.015  # share of training time the per-layer numbers may take
 FULL_BUDGET = 0.008  # ... and the forward pass on fixed examples (units, histograms): under 3 % in all
-UNIT_EXAMPLES = 128
+UNIT_EXAMPLES = 32
 HIST_EXAMPLES = 16  # validation examples whose activations the histograms show
 MAX_EVERY = 2000
 

@@ -255,7 +255,7 @@ class HealthPanel(ProbePanel):
             self.units_note.setText("This network has no ReLU, sigmoid or tanh layers to check.")
             return
         advice = unit_advice(units)
-        where = "on the first 128 training examples" if self.latest_live else "on the first 256 training examples"
+        where = "on the first 32 training examples" if self.latest_live else "on the first 256 training examples"
         self.units_note.setText("\n".join(advice) if advice else
                                 f"No activation layer has many dead or saturated units ({where}): fine. "
                                 "Bars turn orange above 10 % and red above 40 %.")
