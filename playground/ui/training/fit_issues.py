@@ -19,12 +19,21 @@ def _check(project, shapes):
 
 
 def watch_fit(doc, session, parent) -> None:
+    def refresh() -> None:
+        """Re-check the document only when the fit issues changed (a re-check makes every panel
+        ask again: a learning-rate change must not)."""
+        from playground.train.fit_check import FitIssue
+
+        shown = [i.message for i in doc.issues if isinstance(i, FitIssue)]
+        if [i.message for i in _check(doc.project, doc.shapes)] != shown:
+            doc.reanalyze()
+
     def install() -> None:
         if _check not in doc.checks:
             doc.checks.append(_check)
-        doc.dataset_changed.connect(doc.reanalyze)
-        session.settings_changed.connect(doc.reanalyze)
-        doc.reanalyze()
+        doc.dataset_changed.connect(refresh)
+        session.settings_changed.connect(refresh)
+        refresh()
 
     preload.when_ready(install, parent)
 
