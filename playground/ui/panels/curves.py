@@ -22,7 +22,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.plots.live_curve import LiveCurve, set_log_mode
 
@@ -102,6 +102,7 @@ class CurvesPanel(QWidget):
         self.speed.setObjectName("curves_samples_per_s")
         self.speed.setStyleSheet("color: #5A6270;")
         top.addWidget(self.speed)
+        self.speed.hide()  # shown once there is a rate (it takes no room before)
         top.addWidget(self.log_box)
         top.addWidget(csv_button)
         top.addWidget(png_button)
@@ -113,6 +114,7 @@ class CurvesPanel(QWidget):
         self.clear_button = QPushButton("Clear runs")
         self.clear_button.setToolTip("Forget the earlier runs kept for comparison (the current run stays)")
         self.clear_button.clicked.connect(lambda: self.clear_runs())
+        self.clear_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # no wider window
         runs_layout.addWidget(self.clear_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.graphics)
@@ -257,6 +259,7 @@ class CurvesPanel(QWidget):
 
             self.speed.setToolTip(f"samples/s: {DEFINITION}")
         self.speed.setText(f"{rate:,.0f} samples/s" if rate == rate and rate > 0 else "")
+        self.speed.setVisible(bool(self.speed.text()))
 
     def set_log(self, on: bool) -> None:
         set_log_mode(self.loss_plot, y=on)
