@@ -6,7 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def test_health_and_histograms_opened_after_training_show_the_whole_run(window, qtbot):
+def test_health_and_histograms_opened_after_training_show_the_whole_run(window, qtbot, monkeypatch):
+    from playground.train.recorder import CAPACITY, RunRecorder
+
+    # a generous budget, so how many points a 132-step run gets does not depend on this machine's load
+    monkeypatch.setattr(RunRecorder.__init__, "__defaults__", (0.5, 0.5, CAPACITY))
     s = window.training.session
     s.apply_setting(epochs=12)
     window.training.show_panel("curves")  # only the curves are on screen while it trains
@@ -29,7 +33,7 @@ def test_health_and_histograms_opened_after_training_show_the_whole_run(window, 
     filters.tabs.setCurrentIndex(2)  # Histograms
     qtbot.waitUntil(lambda: filters.results >= 1 and filters.hist_page.view is not None, timeout=60000)
     hist_steps = filters.hist_page.view.steps  # what the heat map draws
-    assert hist_steps[0] == 1 and hist_steps[-1] > 0.8 * steps and len(hist_steps) >= 3  # as often as the budget allows
+    assert hist_steps[0] == 1 and hist_steps[-1] > 0.8 * steps and len(hist_steps) >= 10
     s.shutdown()
 
 
