@@ -24,7 +24,7 @@ HELP = "train a network headless: progress bar, summary, and a JSON report with 
 
 # kept in step with the registries by tests/unit/train/test_train_cli.py
 OPTIMIZER_NAMES = "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw"
-LOSS_NAMES = "auto, mse, mae, huber, cross_entropy, bce, hinge, focal"
+LOSS_NAMES = "auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +156,9 @@ def report(args, project, config, splits, result, engine: str = "torch") -> dict
 
 
 def _summary(result, splits) -> str:
-    lines = [f"{result.reason}: {result.message}"]
+    from playground.train.throughput import DEFINITION
+
+    lines = [result.message[:1].upper() + result.message[1:]]  # the message already says how it ended
     if result.history.epochs:
         last = result.history.epochs[-1]
         lines.append(f"last epoch: train loss {last.train.loss:.4f}"
@@ -174,8 +176,8 @@ def _summary(result, splits) -> str:
                     lines.append("  " + " ".join(f"{int(v):>{width}}" for v in row) + f"   {name}")
         else:
             lines.append(f"test: MSE {test.mse:.4f}, R^2 {test.r2:.4f}, loss {test.loss:.4f} on {test.count} examples")
-    lines.append(f"throughput: {result.samples_per_s:,.0f} samples/s over {result.steps} steps "
-                 f"({result.wall_seconds:.1f} s in all)")
+    lines.append(f"throughput: {result.samples_per_s:,.0f} samples/s ({DEFINITION}); {result.steps} steps, "
+                 f"{result.wall_seconds:.1f} s in all")
     return "\n".join(lines)
 
 

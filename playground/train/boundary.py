@@ -182,17 +182,19 @@ def hidden_outputs(record: list) -> list[tuple[str, torch.Tensor]]:
 
 def neuron_surfaces(trainer, resolution: int = NEURON_RESOLUTION, limit: int = NEURON_LIMIT) -> dict:
     """Every hidden unit's output over the plane: {"xs", "ys", "units": [(node, unit, map (R, R))],
-    "total": how many units there are (more than shown when over ``limit``)}."""
+    "total": how many units there are (more than shown when over ``limit``), "sizes": {node: its
+    units, all of them, shown or not}}."""
     check_planar(trainer)
     xs, ys, grid = plane_grid(_all_points(trainer), resolution)
     r = len(xs)
-    units, total = [], 0
+    units, total, sizes = [], 0, {}
     with probes.eval_mode(trainer.model), torch.no_grad():
         record = probes.node_outputs(trainer.model, _network_input(trainer, grid))
         for name, out in hidden_outputs(record):
             maps = out.float().cpu().numpy().T.reshape(out.shape[1], r, r)  # (k, R*R) -> (k, R, R)
+            sizes[name] = int(out.shape[1])
             for k in range(out.shape[1]):
                 total += 1
                 if len(units) < limit:
                     units.append((name, k, maps[k].astype(np.float64)))
-    return {"xs": xs, "ys": ys, "units": units, "total": total}
+    return {"xs": xs, "ys": ys, "units": units, "total": total, "sizes": sizes}

@@ -33,6 +33,7 @@ from playground.train.objective import Objective
 from playground.train.optimizers import apply_settings, make_optimizer
 from playground.train.schedules import get_schedule
 from playground.train.threads import threads_for
+from playground.train.throughput import Throughput
 
 
 def default_reinit(model: nn.Module, seed: int) -> None:
@@ -68,6 +69,7 @@ class Trainer(Controls):
         self._groups = probes.layer_groups(self.model)
         self._health_pending = False
         self._fast = FastPath()  # the fused engine for small dense networks, when it applies
+        self.throughput = Throughput()  # samples/s, wall clock over the last seconds of training
         self._loop_thread: int | None = None
         self._initial = self._state_copy()
         self._new_run()
@@ -96,7 +98,8 @@ class Trainer(Controls):
             raise TrainingError(
                 f"the network cannot take examples of shape {tuple(x.shape[1:])} from dataset '{self.info.name}' "
                 f"({first})", where="model", fix="make the input layer match the dataset") from None
-        return Objective.build(self.config.loss, self.config.loss_params, self.info, tuple(out.shape[1:]))
+        return Objective.build(self.config.loss, self.config.loss_params, self.info, tuple(out.shape[1:]),
+                               last=probes.output_kind(self.model))
 
     def _new_run(self) -> None:
         """Counters, optimizer, history and random streams for a run starting at the current weights."""
@@ -107,6 +110,7 @@ class Trainer(Controls):
         self.epoch = 0
         self.samples_seen = 0
         self.train_seconds = 0.0
+        self.throughput.restart(time.perf_counter() - self._paused_seconds, 0)
         self._best = (math.inf, None, None)  # (val loss, epoch, state)
         self._bad_epochs = 0
         self._generator = torch.Generator().manual_seed(cfg.seed)
@@ -181,6 +185,7 @@ class Trainer(Controls):
             self._loop_thread = threading.get_ident()
         wall = time.perf_counter()
         self._paused_seconds = 0.0
+        self.throughput.restart(wall, self.samples_seen)
         try:
             with threads_for(self.model):
                 reason, message, error = self._fit_loop()
@@ -199,7 +204,8 @@ class Trainer(Controls):
                     if command[0] != "stop":
                         self._apply(command, live=False)
         result = FitResult(reason, message, self.history, test, self._best[1], self.step_count, self.samples_seen,
-                           self.train_seconds, time.perf_counter() - wall - self._paused_seconds, error)
+                           self.train_seconds, time.perf_counter() - wall - self._paused_seconds, error,
+                           rate=self.throughput.rate())
         self._emit_state("stopped", message)
         self._call("on_fit_end", result)
         return result
@@ -292,13 +298,15 @@ class Trainer(Controls):
             sizes.append(size)
             if self._schedule is not None:
                 self._set_lr(self.step_count)
-            seconds += time.perf_counter() - t0
+            t1 = time.perf_counter()
+            seconds += t1 - t0
+            self.throughput.tick(t1 - self._paused_seconds, self.samples_seen + pos)
             if health is not None:
                 self._health_after(health)
             if batch_hooks:
                 info = BatchInfo(self.step_count, self.epoch + 1, batch_no,
                                  batch_no + math.ceil((n - pos) / cfg.batch_size), size, value - pen, pen,
-                                 self.optimizer.param_groups[0]["lr"])
+                                 self.optimizer.param_groups[0]["lr"], self.throughput.rate())
                 for cb in batch_hooks:
                     cb.on_batch_end(self, info)
         return self._end_epoch(outs, ys, sizes, first_step, penalty_sum, seconds)
@@ -342,8 +350,10 @@ class Trainer(Controls):
             vx, vy = self.feeds["val"].all()
             out = self._fast.outputs(self, "val") if self._fast.used else model_outputs(self.model, vx)
             val = split_metrics(self.objective, out, vy, self.feeds["val"].target)
+        self.throughput.tick(time.perf_counter() - self._paused_seconds, self.samples_seen)  # validation counts
+        rate = self.throughput.rate()
         record = EpochRecord(self.epoch, self.step_count, train, val, penalty_sum / max(steps, 1),
-                             self.optimizer.param_groups[0]["lr"], count / seconds if seconds > 0 else 0.0, seconds)
+                             self.optimizer.param_groups[0]["lr"], rate if math.isfinite(rate) else 0.0, seconds)
         self.history.epochs.append(record)
         stop = self._early_stopping(val)
         self._call("on_epoch_end", record)

@@ -10,7 +10,9 @@ Owns:
 - ``edge_responses``: the classic 3x3 filters (Sobel, Prewitt, Scharr, Laplacian from
   ``graph.layer_kinds.EDGE_KERNELS``) applied to the channel-averaged input;
 - ``histogram`` (numpy.histogram's counts, computed in torch) and ``HistogramHistory``: a bounded
-  record of histograms over training steps with bin edges that only widen.
+  record of histograms over training steps with bin edges that only widen; when a layer's record
+  is full, every other snapshot goes, so it spans the whole run (``train.recorder`` feeds it for
+  every run).
 
 Everything returns numpy copies, never live tensors. It does not draw (that is ``ui.panels.filters``).
 """
@@ -40,7 +42,7 @@ EDGE_VIEWS = {
     "Scharr |grad|": ("scharr_x", "scharr_y"),
     "Laplacian": ("laplacian",),
 }
-HISTORY = 60  # snapshots kept per layer
+HISTORY = 60  # snapshots kept per layer (full: thinned to every other one)
 BINS = 40  # bins of a new history
 MAX_BINS = 160  # widening past this merges pairs of bins
 
@@ -152,8 +154,8 @@ class _Track:
             vmin, vmax = vmin - pad, vmax + pad
         self.width = (vmax - vmin) / bins
         self.lo, self.bins = vmin, bins
-        self.steps: deque[int] = deque(maxlen=HISTORY)
-        self.rows: deque[np.ndarray] = deque(maxlen=HISTORY)
+        self.steps: deque[int] = deque()
+        self.rows: deque[np.ndarray] = deque()
 
     @property
     def edges(self) -> np.ndarray:
@@ -163,8 +165,8 @@ class _Track:
         """Pairs of neighbouring bins become one: the edges kept are every other one."""
         if self.bins % 2:
             self.bins += 1
-            self.rows = deque((np.pad(r, (0, 1)) for r in self.rows), maxlen=HISTORY)
-        self.rows = deque((r.reshape(-1, 2).sum(axis=1) for r in self.rows), maxlen=HISTORY)  # (bins/2,)
+            self.rows = deque(np.pad(r, (0, 1)) for r in self.rows)
+        self.rows = deque(r.reshape(-1, 2).sum(axis=1) for r in self.rows)  # (bins/2,)
         self.bins //= 2
         self.width *= 2
 
@@ -183,13 +185,16 @@ class _Track:
         if below or above:
             self.lo -= below * self.width
             self.bins += below + above
-            self.rows = deque((np.pad(r, (below, above)) for r in self.rows), maxlen=HISTORY)
+            self.rows = deque(np.pad(r, (below, above)) for r in self.rows)
 
     def add(self, step: int, values: torch.Tensor) -> None:
         v = values.detach().reshape(-1)
         v = v[torch.isfinite(v)]
         if v.numel():
             self._widen(float(v.min()), float(v.max()))
+        if len(self.steps) >= HISTORY:  # full: every other snapshot goes, the whole run stays in view
+            self.steps = deque(list(self.steps)[::2])
+            self.rows = deque(list(self.rows)[::2])
         self.steps.append(int(step))
         self.rows.append(histogram(v, self.edges))
 
@@ -200,7 +205,7 @@ class _Track:
 
 
 class HistogramHistory:
-    """Weight and activation histograms per layer over the last ``HISTORY`` snapshots.
+    """Weight and activation histograms per layer, at most ``HISTORY`` snapshots spread over the run.
 
     ``record(model, x)`` (training thread) adds one snapshot at the model's current step, unless
     that step is already recorded; a different model (a new run) or an earlier step starts over.

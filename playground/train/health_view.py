@@ -4,7 +4,8 @@ Owns ``resting_health`` (gradient norms per layer and dead/saturated units on a 
 training examples, without taking a step and without touching the model's ``.grad``, its weights or
 its batch-norm statistics: what the panel shows before training and while paused) and
 ``run_sanity`` (one of ``playground.train.sanity``'s tools by name, on a trainer that may be paused
-in the middle of a run). It does not own the live probe measured around an optimizer step: that is
+in the middle of a run; the initial-loss check and the learning-rate finder look at a copy holding
+the run's initial weights, since both are about an untrained network). It does not own the live probe measured around an optimizer step: that is
 the engine's (``Trainer.request_probe("health")``), and its records are ``probes.Health``.
 Never imports Qt.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import math
+from dataclasses import dataclass
+from typing import Callable
 
 import torch
 
@@ -70,18 +73,42 @@ class _BetweenBatches:
         return getattr(self._trainer, name)
 
 
+class _AtInitialWeights(_BetweenBatches):
+    """The same view, but its ``model`` is a copy holding this run's initial weights (the state
+    ``reset``/``rewind`` go back to): what a check meant for an untrained network must look at,
+    however long the network has trained since. The trainer's own model is not touched."""
+
+    def __init__(self, trainer):
+        super().__init__(trainer)
+        self.model = copy.deepcopy(trainer.model)
+        self.model.load_state_dict(trainer._initial)
+
+
+@dataclass(frozen=True)
+class SanityTool:
+    """One sanity check: the function, and whether it is about the untrained network (then it runs
+    on the run's initial weights, whatever step the network is at)."""
+
+    run: Callable
+    initial_weights: bool = False
+
+
 #: panel key -> sanity tool (each takes a trainer and returns a record with a plain-words ``message``)
 TOOLS = {
-    "initial_loss": sanity.initial_loss_check,
-    "overfit": sanity.overfit_tiny_subset,
-    "gradient_check": sanity.gradient_check,
-    "lr_finder": sanity.lr_range_test,
+    "initial_loss": SanityTool(sanity.initial_loss_check, initial_weights=True),
+    "overfit": SanityTool(sanity.overfit_tiny_subset),
+    "gradient_check": SanityTool(sanity.gradient_check),
+    "lr_finder": SanityTool(sanity.lr_range_test, initial_weights=True),
 }
 
 
 def run_sanity(trainer, tool: str):
     """Run sanity tool ``tool`` (a ``TOOLS`` key) on ``trainer``, in the training thread, idle or
-    paused between batches; the trainer's weights, gradients and data order are left as they were."""
+    paused between batches; the trainer's weights, gradients and data order are left as they were.
+    The checks about an untrained network (initial loss, learning-rate finder) look at a copy with
+    this run's initial weights, so they say the same before and after training."""
     if tool not in TOOLS:
         raise KeyError(f"unknown sanity tool '{tool}'")
-    return TOOLS[tool](_BetweenBatches(trainer))  # the feed copy also keeps an idle trainer's order
+    record = TOOLS[tool]
+    view = _AtInitialWeights(trainer) if record.initial_weights else _BetweenBatches(trainer)
+    return record.run(view)  # the feed copy also keeps an idle trainer's order

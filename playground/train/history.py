@@ -35,7 +35,7 @@ class EpochRecord:
     val: SplitMetrics | None
     penalty: float
     lr: float
-    samples_per_s: float
+    samples_per_s: float  # throughput.Throughput at the epoch's end (validation included): see DEFINITION
     seconds: float
 
 
@@ -51,6 +51,7 @@ class BatchInfo:
     loss: float  # data loss of this batch (without the penalty)
     penalty: float  # L1 + L2 penalty at this step (0 when off)
     lr: float
+    samples_per_s: float = math.nan  # throughput.Throughput now (nan until measurable)
 
 
 @dataclass
@@ -103,10 +104,12 @@ class FitResult:
     train_seconds: float = 0.0  # time spent in training steps (pauses and evaluation excluded)
     wall_seconds: float = 0.0
     error: Exception | None = None  # a TrainingError for a NaN stop, for the CLI to raise
+    rate: float = math.nan  # throughput.Throughput at the end (wall clock, last seconds of training)
 
     @property
     def samples_per_s(self) -> float:
-        return self.samples / self.train_seconds if self.train_seconds > 0 else 0.0
+        """Samples/s as defined in ``throughput.DEFINITION`` (0 when nothing was trained)."""
+        return self.rate if math.isfinite(self.rate) else 0.0
 
 
 def _num(value):

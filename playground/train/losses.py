@@ -2,7 +2,8 @@
 
 Owns ``LossSpec`` (a ``Choice`` plus the loss function, the target conversion and how outputs
 become class predictions), ``LOSSES`` (the table), ``auto_loss`` (the natural loss for a task and
-an output size) and ``check_loss`` (a mismatch between loss, task and output, in words naming both
+an output size, and the output layer: a Step's 0/1 output gets the perceptron rule, not a loss made
+for scores) and ``check_loss`` (a mismatch between loss, task and output, in words naming both
 sides, found before training starts). Every function works on a whole batch: outputs ``(B, k)``
 or ``(B, k, H, W)`` for segmentation. It does not own metrics (``metrics.py``) or the loop.
 """
@@ -92,6 +93,12 @@ def _focal(out, y, gamma=2.0):
     return ((1 - p_true) ** gamma * ce).mean()
 
 
+def _perceptron(out, y):
+    """Rosenblatt's rule as a loss on 0/1 outputs: mean |y - y_hat| is the share misclassified, and
+    through a straight-through Step its gradient moves the weights by lr * mean((y - y_hat) x)."""
+    return (out - y).abs().mean()
+
+
 def _table(*specs: LossSpec) -> dict[str, LossSpec]:
     return {s.name: s for s in specs}
 
@@ -119,25 +126,45 @@ LOSSES: dict[str, LossSpec] = _table(
              "Cross-entropy that down-weights easy examples by (1 - p)^gamma; for imbalanced classes.",
              {"gamma": Setting(2.0, 0.0, 10.0, "focusing strength; 0 gives plain cross-entropy")},
              _focal, _as_classes, "classification", "both", 0.0),
+    LossSpec("perceptron", "Perceptron rule",
+             "For a Step output (0 or 1): the share of examples on the wrong side; with a straight-through "
+             "Step each step moves the weights by lr * (y - output) * x, Rosenblatt's perceptron rule.",
+             {}, _perceptron, _as_numbers, "classification", "one", 0.5),
 )
+
+#: output layer kind -> the loss its outputs need (an output that is not a score)
+OUTPUT_LOSSES = {"Step": "perceptron"}
 
 
 def get_loss(name: str) -> LossSpec:
     return lookup(LOSSES, name, "loss")
 
 
-def auto_loss(task: str, outputs: int) -> str:
-    """The natural loss: MSE for regression, BCE for one output, cross-entropy for one per class."""
+def auto_loss(task: str, outputs: int, last: str | None = None) -> str:
+    """The natural loss: MSE for regression, BCE for one output, cross-entropy for one per class;
+    the output layer's own loss where it needs one (``OUTPUT_LOSSES``: a Step's 0/1 output gets
+    the perceptron rule). ``last`` is the output layer's kind (a graph kind or a module class name)."""
     if task == "regression":
         return "mse"
+    if last in OUTPUT_LOSSES and outputs == 1:
+        return OUTPUT_LOSSES[last]
     return "bce" if outputs == 1 else "cross_entropy"
 
 
 def check_loss(name: str, task: str, num_classes: int, out_shape: tuple, target_shape: tuple,
-               dataset: str = "the dataset") -> list[str]:
-    """Problems with training loss ``name`` on this task and output shape (per sample); [] when it fits."""
+               dataset: str = "the dataset", last: str | None = None) -> list[str]:
+    """Problems with training loss ``name`` on this task and output shape (per sample), the output
+    layer's kind ``last`` included; [] when it fits."""
     spec = get_loss(name)
     out_shape, target_shape = tuple(out_shape), tuple(target_shape)
+    needed = OUTPUT_LOSSES.get(last)
+    if needed is not None and name != needed and task != "regression":
+        return [f"the network ends in a {last} layer, whose outputs are 0 or 1, not scores: {spec.title} would "
+                f"read them as scores (0 as a 50 % guess); use the {get_loss(needed).title} loss (Loss: Auto "
+                f"chooses it)"]
+    if name == "perceptron" and last is not None and last not in OUTPUT_LOSSES:
+        return [f"the perceptron rule needs 0/1 outputs; end the network with a Step layer, or use "
+                f"binary cross-entropy"]
     if task == "regression":
         if spec.family != "regression":
             return [f"{spec.title} is a classification loss but {dataset} is a regression task "

@@ -25,13 +25,14 @@ class Objective:
     num_classes: int
 
     @classmethod
-    def build(cls, loss: str, loss_params: dict, info, out_shape: tuple) -> "Objective":
-        """Check and build; ``info`` is the DatasetInfo, ``out_shape`` the model's output per sample."""
+    def build(cls, loss: str, loss_params: dict, info, out_shape: tuple, last: str | None = None) -> "Objective":
+        """Check and build; ``info`` is the DatasetInfo, ``out_shape`` the model's output per sample,
+        ``last`` the kind of its output layer (a Step's 0/1 output needs the perceptron rule)."""
         out_shape = tuple(out_shape)
         outputs = out_shape[0] if out_shape else 1
-        name = auto_loss(info.task, outputs) if loss == "auto" else loss
+        name = auto_loss(info.task, outputs, last) if loss == "auto" else loss
         problems = check_loss(name, info.task, info.num_classes, out_shape or (1,), tuple(info.target_shape),
-                              dataset=f"dataset '{info.name}'")
+                              dataset=f"dataset '{info.name}'", last=last)
         if problems:
             raise TrainingError(problems[0], where=f"loss '{name}'",
                                 fix=None)

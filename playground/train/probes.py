@@ -113,6 +113,21 @@ def node_outputs(model: nn.Module, x: torch.Tensor) -> list[tuple[str, object, t
     return record
 
 
+def output_kind(model: nn.Module) -> str | None:
+    """The class name of the module that gives ``model``'s output ("Step", "Linear", ...): the
+    output node's module for a ``torch.fx.GraphModule``, the last child of an ``nn.Sequential``;
+    None when it is not a module (a function such as ``add``) or cannot be told."""
+    if isinstance(model, fx.GraphModule):
+        out = next((n for n in model.graph.nodes if n.op == "output"), None)
+        arg = out.args[0] if out is not None and out.args else None
+        if isinstance(arg, fx.Node) and arg.op == "call_module":
+            return type(model.get_submodule(arg.target)).__name__
+        return None
+    if isinstance(model, nn.Sequential) and len(model):
+        return type(model[-1]).__name__
+    return None
+
+
 def unit_kind(what) -> str | None:
     if isinstance(what, (nn.ReLU, nn.ReLU6)) or what in (torch.relu, F.relu):
         return "relu"

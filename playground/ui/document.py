@@ -49,6 +49,7 @@ class Document(QObject):
         self._unsaved = False  # dirty although the undo stack is clean (a restored autosave)
         self.shapes = GraphShapes()
         self.issues: list[Issue] = []
+        self.checks: list[Callable] = []  # more checks on the whole project: check(project, shapes) -> issues
         self.set_project(project or Project())
 
     # ---- the project ---------------------------------------------------------------------------
@@ -128,6 +129,8 @@ class Document(QObject):
         self._pending = False
         self.shapes = infer(self.graph)
         self.issues = validate(self.graph, self.shapes)
+        for check in self.checks:  # e.g. the network/dataset/loss fit (ui/training/fit_issues.py)
+            self.issues += check(self.project, self.shapes)
         self.analysis_changed.emit()
 
     def node_issues(self, node_id: str) -> list[Issue]:

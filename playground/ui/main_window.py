@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
     # ---- construction --------------------------------------------------------------------------------
 
     def _add_dock(self, key: str, title: str, widget: QWidget, area) -> None:
-        dock = QDockWidget(title, self)
+        dock = QDockWidget(title.replace("&", "&&"), self)  # a literal "&" (tabs and menus take one as a mnemonic)
         dock.setObjectName(f"dock_{key}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)

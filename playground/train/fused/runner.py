@@ -269,7 +269,7 @@ def replay_batches(tr, hooks, first_step: int, pos: int, n: int, batch: int, siz
         info = BatchInfo(first_step + i + 1, tr.epoch + 1, batch_no + i + 1,
                          batch_no + i + 1 + math.ceil((n - pos) / batch), size, float(losses[i]), float(pens[i]),
                          float(lrs[i + 1]) if tr._schedule is not None and i + 1 < len(lrs)
-                         else tr.optimizer.param_groups[0]["lr"])
+                         else tr.optimizer.param_groups[0]["lr"], tr.throughput.rate())
         for cb in hooks:
             cb.on_batch_end(tr, info)
 
@@ -288,7 +288,9 @@ def take_chunk(tr, ran, pos: int, n: int, outs: list, ys: list, sizes: list, hoo
         outs.append(torch.from_numpy(out))  # (steps' rows, k): a view of this epoch's own buffer
         ys.append(tr.train_feed._epoch[1][pos:end])
         sizes.extend(chunk_sizes)
-    seconds = time.perf_counter() - t0
+    now = time.perf_counter()
+    seconds = now - t0
+    tr.throughput.tick(now - tr._paused_seconds, tr.samples_seen + end)  # the same wall-clock meter as the torch loop
     if health is not None and done:
         tr._health_after(health)
     if hooks:

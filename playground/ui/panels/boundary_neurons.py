@@ -26,7 +26,7 @@ PREVIEW = 140  # pixels
 class NeuronTiles(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.layers: list[tuple[str, int]] = []  # (node name, units shown) the grids were built for
+        self.layers: list[tuple[str, int, int]] = []  # (node name, units shown, units) the grids were built for
         self.grids: list[ImageGrid] = []
         self.titles: list[QLabel] = []
         self.units: list[tuple[str, int, np.ndarray]] = []
@@ -65,7 +65,8 @@ class NeuronTiles(QWidget):
         groups: dict[str, list[tuple[int, np.ndarray]]] = {}
         for name, k, tile in self.units:
             groups.setdefault(name, []).append((k, tile))
-        layers = [(name, len(g)) for name, g in groups.items()]
+        sizes = result.get("sizes", {})
+        layers = [(name, len(g), int(sizes.get(name, len(g)))) for name, g in groups.items()]
         if layers != self.layers:
             self._build(layers)
             if self.grids and self.hover is None:
@@ -81,13 +82,14 @@ class NeuronTiles(QWidget):
             self.note.setText("This network has no hidden layer: its output is the only neuron.")
         self._show_preview()
 
-    def _build(self, layers: list[tuple[str, int]]) -> None:
+    def _build(self, layers: list[tuple[str, int, int]]) -> None:
         for widget in self.grids + self.titles:
             widget.setParent(None)
             widget.deleteLater()
         self.grids, self.titles, self.hover = [], [], None
-        for i, (name, count) in enumerate(layers):
-            title = QLabel(f"<b>{name}</b> ({count} units)")
+        for i, (name, shown, count) in enumerate(layers):
+            title = QLabel(f"<b>{name}</b> ({count} unit{'s' if count != 1 else ''}"
+                           + (f", first {shown} shown)" if shown < count else ")"))
             grid = ImageGrid(min_tile=44, max_tile=64)
             grid.setMinimumWidth(120)
             grid.tile_hovered.connect(lambda tile, g=i: self._hovered(g, tile))

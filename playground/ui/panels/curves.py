@@ -4,8 +4,10 @@ overlays to compare.
 Owns ``CurvesPanel`` (three linked pyqtgraph plots fed by a ``TrainingSession``'s signals: the raw
 per-step loss faint, its smoothed line, validation loss per epoch; training and validation
 accuracy per epoch; the learning rate per step), the log-scale toggle, the hover read-out, the
-list of kept runs (``Run``: its settings and curves, shown or hidden with one click) and CSV/PNG
-export. Every curve is a ``LiveCurve`` (preallocated, doubling, peak-downsampled, clipped to the
+list of kept runs (``Run``: its settings and curves, shown or hidden with one click; "Clear runs"
+forgets them; opening another project forgets them and the current curves too, since runs belong
+to their project; the axes rescale to what is shown when an overlay is ticked or unticked) and
+CSV/PNG export. Every curve is a ``LiveCurve`` (preallocated, doubling, peak-downsampled, clipped to the
 view), so a million points still redraw at interactive speed. It does not own the run itself.
 """
 
@@ -20,9 +22,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
-from playground.ui.plots.live_curve import LiveCurve
+from playground.ui.plots.live_curve import LiveCurve, set_log_mode
 
 REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)
 SMOOTHING = 0.95  # exponential moving average of the step loss
@@ -96,6 +98,11 @@ class CurvesPanel(QWidget):
         self.run_list.itemChanged.connect(self._run_toggled)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
+        self.speed = QLabel("")
+        self.speed.setObjectName("curves_samples_per_s")
+        self.speed.setStyleSheet("color: #5A6270;")
+        top.addWidget(self.speed)
+        self.speed.hide()  # shown once there is a rate (it takes no room before)
         top.addWidget(self.log_box)
         top.addWidget(csv_button)
         top.addWidget(png_button)
@@ -104,6 +111,11 @@ class CurvesPanel(QWidget):
         runs_layout.setContentsMargins(0, 0, 0, 0)
         runs_layout.addWidget(QLabel("Runs to compare"))
         runs_layout.addWidget(self.run_list)
+        self.clear_button = QPushButton("Clear runs")
+        self.clear_button.setToolTip("Forget the earlier runs kept for comparison (the current run stays)")
+        self.clear_button.clicked.connect(lambda: self.clear_runs())
+        self.clear_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # no wider window
+        runs_layout.addWidget(self.clear_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.graphics)
         split.addWidget(runs_box)
@@ -121,6 +133,8 @@ class CurvesPanel(QWidget):
         session.run_started.connect(self.start_run)
         session.batches.connect(self.add_batches)
         session.epoch_done.connect(self.add_epoch)
+        session.status.connect(self._speed)
+        session.doc.project_replaced.connect(lambda: self.clear_runs(current=True))
 
     # ---- feeding ---------------------------------------------------------------------------------
 
@@ -207,15 +221,49 @@ class CurvesPanel(QWidget):
         run = self.runs[self.run_list.row(entry)]
         for item in run.items:
             item.setVisible(entry.checkState() == Qt.CheckState.Checked)
+        self.rescale()
+
+    def rescale(self) -> None:
+        """Fit the axes to the curves that are shown (a hidden overlay's range no longer counts)."""
+        for plot in (self.loss_plot, self.acc_plot, self.lr_plot):
+            plot.enableAutoRange()
+            plot.vb.updateAutoRange()
+
+    def clear_runs(self, current: bool = False) -> None:
+        """Forget the kept runs (and, with ``current``, this run's curves: another project)."""
+        for run in self.runs:
+            for item in run.items:
+                for plot in (self.loss_plot, self.acc_plot):
+                    if item in plot.items:
+                        plot.removeItem(item)
+        self.runs.clear()
+        self.run_list.clear()
+        if current:
+            for curve in self.curves.values():
+                curve.clear()
+            self._ema = None
+            self._run_settings = {}
+            self._redraw()
+        self.rescale()
 
     def set_run_visible(self, index: int, visible: bool) -> None:
         self.run_list.item(index).setCheckState(Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
 
     # ---- view ------------------------------------------------------------------------------------
 
+    def _speed(self, counters: dict) -> None:
+        """The same samples/s as the status line (one meter: ``train.throughput``)."""
+        rate = counters.get("samples_per_s", float("nan"))
+        if not self.speed.toolTip():  # (a run has started: the training package is loaded by now)
+            from playground.train.throughput import DEFINITION
+
+            self.speed.setToolTip(f"samples/s: {DEFINITION}")
+        self.speed.setText(f"{rate:,.0f} samples/s" if rate == rate and rate > 0 else "")
+        self.speed.setVisible(bool(self.speed.text()))
+
     def set_log(self, on: bool) -> None:
-        self.loss_plot.setLogMode(y=on)
-        self.lr_plot.setLogMode(y=on)
+        set_log_mode(self.loss_plot, y=on)
+        set_log_mode(self.lr_plot, y=on)
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
 

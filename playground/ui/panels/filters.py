@@ -5,8 +5,9 @@ Owns ``FiltersPanel`` (three pages in tabs, one job that runs in the training th
 the page in view); a layer's kernels line up as out-channel rows by in-channel columns (``ImageGrid``
 with ``columns`` fixed). The torch work lives in
 ``playground.train.filter_view``; the histogram page in ``filters_histograms``. Every job also
-records one histogram snapshot of every layer (weights, and activations of 16 fixed validation
-examples), so the histories keep growing while any page of the panel is open.
+adds one histogram snapshot of every layer (weights, and activations of 16 fixed validation
+examples) to the record the session's ``train.recorder`` keeps for every run from its first step,
+so the Histograms page opened after training shows the whole run.
 """
 
 from __future__ import annotations
@@ -171,13 +172,16 @@ class FiltersPanel(ProbePanel):
 
     @property
     def history(self):
-        """The recorded histograms (a ``filter_view.HistogramHistory``; None before the first answer)."""
-        return self._store.get("history")
+        """The recorded histograms (a ``filter_view.HistogramHistory``): the session's recorder's,
+        which records every run whether or not this panel is open; None before there is one."""
+        recorder = self.session.recorder
+        return recorder.hist if recorder is not None else self._store.get("history")
 
     def _new_history(self, *_):
         # a run that starts from the very weights already recorded at step 0 goes on with that record
-        if self.history is not None and (self.history.last_step or 0) > 0:
-            self.history.clear()
+        local = self._store.get("history")  # (the recorder starts its own over in the training thread)
+        if local is not None and (local.last_step or 0) > 0:
+            local.clear()
 
     def page(self) -> str:
         return PAGES[self.tabs.currentIndex()]
@@ -185,11 +189,12 @@ class FiltersPanel(ProbePanel):
     def job(self):
         page, layer, choice, store = self.page(), self.layer_combo.currentText(), self.choice, self._store
         kind, hist_layer = self.hist_page.chosen()
+        recorder = self.session.recorder
 
         def run(trainer):
             from playground.train.filter_view import HistogramHistory
 
-            history = store.setdefault("history", HistogramHistory())
+            history = recorder.hist if recorder is not None else store.setdefault("history", HistogramHistory())
             if history.needs(trainer.model, trainer.step_count):
                 history.record(trainer.model, trainer.step_count, _fixed_batch(trainer))
             names = history.names(kind)

@@ -5,12 +5,13 @@ layer), the update/weight ratio of every layer (log scale, dashed reference at 1
 dead ReLUs and saturated sigmoid/tanh units per activation layer (bars coloured by severity, with
 advice in words when a share is high), and the sanity-check box (``health_sanity.SanityBox``).
 
-Where the numbers come from: while training runs, the panel asks the engine to measure the next
-optimizer step (``trainer.request_probe("health")``; the answer arrives through the session's
-``probed`` signal), at most every ``interval_ms``. Before training and while paused it measures the
-network at rest (``health_view.resting_health``: gradient on the first 256 training examples, no
-step, nothing changed). The history lives in ``health_history.HealthHistory`` and starts over with
-every new run.
+Where the numbers come from: every run is recorded from its first step whether or not this panel
+is open (``train.recorder.RunRecorder``, the session's ``recorder``: every few steps, as often as
+a budget of its training time allows, in a bounded history), so a panel opened later shows the
+whole run. While training runs the panel only redraws that record, at most every ``interval_ms``.
+Before training it measures the network at rest (``health_view.resting_health``: gradient on the
+first 256 training examples, no step, nothing changed); while paused the bars show the network at
+rest and the curves the record.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from playground.ui.panels.health_history import (REFERENCE_RATIO, HealthHistory,
                                                  severity, unit_advice, unit_share)
 from playground.ui.panels.health_sanity import SanityBox
 from playground.ui.panels.probe_panel import ProbePanel
+from playground.ui.plots.live_curve import set_log_mode
 
 LAYER_COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
                 "#BCBD22", "#17BECF")
@@ -36,9 +38,11 @@ SHARE_LABEL = {"relu": "dead", "sigmoid": "saturated", "tanh": "saturated"}
 
 # ---- jobs (they run in the training thread) ------------------------------------------------------
 
-def _ask_live(trainer):
-    trainer.request_probe("health")  # measured around the next step; arrives through session.probed
-    return None
+RECORDED = "recorded"  # a job's answer: draw the session's recorder (it measured the steps)
+
+
+def _recorded(trainer):
+    return RECORDED
 
 
 def _at_rest(trainer):
@@ -47,21 +51,15 @@ def _at_rest(trainer):
     return resting_health(trainer)
 
 
-def _paused(trainer):
-    trainer.request_probe("health")  # the next Step is measured too
-    return _at_rest(trainer)
-
-
-JOBS = {"running": _ask_live, "paused": _paused}  # any other state: at rest
+JOBS = {"running": _recorded}  # any other state: at rest
 
 
 def _log_plot(title: str, left: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w", title=title)
-    plot.setLogMode(x=False, y=True)
+    set_log_mode(plot, x=False, y=True)  # no "(x0.001)" on a log axis
     plot.setLabel("bottom", "step")
     plot.setLabel("left", left)
     plot.showGrid(x=True, y=True, alpha=0.2)
-    plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
     plot.setMinimumHeight(200)
     return plot
 
@@ -76,7 +74,9 @@ class HealthPanel(ProbePanel):
 
     def __init__(self, context, parent: QWidget | None = None):
         super().__init__(context, parent)
-        self.history = HealthHistory()
+        self.rest_history = HealthHistory()  # at-rest points, shown until the run has a record
+        self.history = self.rest_history  # what the curves show: the recorder's copy, or the rest points
+        self.record_version = -1
         self.latest = None  # the probes.Health the bars and sentences show
         self.latest_live = False
         self.live_results = 0  # measurements around a step received (tests wait on it)
@@ -129,7 +129,6 @@ class HealthPanel(ProbePanel):
         scroll.setWidget(content)
         self.layout_.addWidget(scroll, 1)
         self.finish_layout()
-        self.session.probed.connect(self._probed)
         self.session.run_started.connect(self._clear)
 
     @staticmethod
@@ -151,7 +150,9 @@ class HealthPanel(ProbePanel):
 
     def _clear(self, *args) -> None:
         """A new run: the history starts over; the layers' curves stay (emptied) for the next answer."""
-        self.history.clear()
+        self.rest_history.clear()
+        self.history = self.rest_history
+        self.record_version = -1
         self.latest = None
         for curve in self.curves["grad"] + self.curves["ratio"]:
             curve.setData([], [])
@@ -159,28 +160,57 @@ class HealthPanel(ProbePanel):
     # ---- answers ---------------------------------------------------------------------------------
 
     def show_result(self, result) -> None:
-        if result is not None:
+        if result is RECORDED:
+            self.show_record()
+        elif result is not None:
             self.take(result, live=False)
 
-    def _probed(self, kind: str, result) -> None:
-        if kind == "health" and result is not None:
-            self.live_results += 1
-            self.take(result, live=True)
+    def _recorded_history(self):
+        """(history copy, latest, version) from the session's recorder; None when it has nothing."""
+        recorder = self.session.recorder
+        if recorder is None:
+            return None
+        history, latest, version = recorder.copy_health()
+        return (history, latest, version) if history.n else None
+
+    def show_record(self) -> None:
+        """Draw the run's record (every measured step since the run began)."""
+        got = self._recorded_history()
+        if got is None:
+            return
+        history, latest, version = got
+        if version == self.record_version:
+            return
+        self.record_version = version
+        self.live_results += 1
+        self.history = history
+        if latest is not None:
+            self._show(latest, live=True)
 
     def take(self, health, live: bool) -> None:
-        """Record and show one measurement. At rest it enters the history only when the history is
-        empty or the layers changed (it is a different batch than the steps' own)."""
+        """Show one measurement at rest. Its point enters the curves only while the run has no record
+        yet (a record's points are the steps' own)."""
         names = tuple(layer.name for layer in health.layers)
-        if live or self.history.n == 0 or names != self.history.names:
-            self.history.add(health)
+        got = self._recorded_history()
+        if got is not None:
+            self.history = got[0]
+        else:
+            if self.rest_history.n == 0 or names != self.rest_history.names:
+                self.rest_history.add(health)
+            self.history = self.rest_history
+        self._show(health, live)
+
+    def _show(self, health, live: bool) -> None:
+        names = tuple(layer.name for layer in health.layers)
         if names != tuple(getattr(c, "layer_name", "") for c in self.curves["grad"]):
             self._make_curves(names)
         self.latest, self.latest_live = health, live
         self._draw_history()
         self._draw_units(health)
-        measured = ("around training step {s} (its own batch)" if live
+        measured = ("at training step {s} (recorded for every run, every {k} steps)" if live
                     else "at step {s}, at rest: gradient of the loss on the first 256 training examples, no step taken")
-        self.where.setText("Latest measurement " + measured.format(s=health.step) + ".")
+        every = getattr(self.session.recorder, "every", 1)
+        self.where.setText("Latest measurement " + measured.format(s=health.step, k=every) + ".")
         self.grad_note.setText(gradient_advice(health.layers))
         self.ratio_note.setText(RATIO_HINT + ("\n" + ratio_advice(health.layers) if live else ""))
 
@@ -225,7 +255,7 @@ class HealthPanel(ProbePanel):
             self.units_note.setText("This network has no ReLU, sigmoid or tanh layers to check.")
             return
         advice = unit_advice(units)
-        where = "on the step's batch" if self.latest_live else "on the first 256 training examples"
+        where = "on the first 32 training examples" if self.latest_live else "on the first 256 training examples"
         self.units_note.setText("\n".join(advice) if advice else
                                 f"No activation layer has many dead or saturated units ({where}): fine. "
                                 "Bars turn orange above 10 % and red above 40 %.")

@@ -1,75 +1,18 @@
-"""What the Training Health panel remembers and says: per-layer history and plain-words advice.
+"""What the Training Health panel says: plain-words advice about a run's health.
 
-Owns ``HealthHistory`` (step -> gradient norm and update/weight ratio per layer, in preallocated
-arrays of a fixed capacity; when full, every other sample is dropped and from then on only every
-second new one is kept, so a long run costs fixed memory and drawing time) and the advice tables
-(``unit_advice``, ``ratio_advice``, ``gradient_advice``, ``severity``). Pure numpy, no Qt and no
-torch: it takes ``probes.Health``-like records (anything with ``step``, ``layers``, ``units``).
+Owns the advice tables (``unit_advice``, ``ratio_advice``, ``gradient_advice``, ``severity``). The
+history itself (``HealthHistory``, bounded by thinning) is recorded for every run by
+``train.recorder`` and re-exported here. Pure numpy and no Qt: it takes ``probes.Health``-like
+records (anything with ``step``, ``layers``, ``units``).
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
+from playground.train.recorder import CAPACITY, HealthHistory  # noqa: F401 - re-exported for the panel
 
-CAPACITY = 5000
 REFERENCE_RATIO = 1e-3  # update/weight ratio that is usually healthy (CS231n's rule of thumb)
-
-
-class HealthHistory:
-    """Per-layer gradient norms and update ratios against the step, bounded."""
-
-    def __init__(self, capacity: int = CAPACITY):
-        self.capacity = max(4, int(capacity))
-        self.names: tuple[str, ...] = ()
-        self.steps = np.empty(self.capacity, dtype=np.float64)
-        self.grad = np.empty((self.capacity, 0), dtype=np.float64)
-        self.ratio = np.empty((self.capacity, 0), dtype=np.float64)
-        self.n = 0
-        self.stride = 1  # keep every stride-th offered sample (doubles with every thinning)
-        self._offered = 0
-
-    def clear(self, names: tuple[str, ...] = ()) -> None:
-        self.names = tuple(names)
-        self.grad = np.empty((self.capacity, len(self.names)), dtype=np.float64)  # (capacity, layers)
-        self.ratio = np.empty((self.capacity, len(self.names)), dtype=np.float64)
-        self.n, self.stride, self._offered = 0, 1, 0
-
-    def add(self, health) -> bool:
-        """Record one measurement (a new set of layer names starts over). False when it was skipped:
-        a step not after the last one, or thinned out."""
-        names = tuple(layer.name for layer in health.layers)
-        if names != self.names:
-            self.clear(names)
-        if self.n and health.step <= self.steps[self.n - 1]:
-            return False
-        self._offered += 1
-        if (self._offered - 1) % self.stride:
-            return False
-        if self.n == self.capacity:
-            self._thin()
-        i = self.n
-        self.steps[i] = health.step
-        self.grad[i] = [layer.grad_norm for layer in health.layers]
-        self.ratio[i] = [layer.update_ratio for layer in health.layers]
-        self.n += 1
-        return True
-
-    def _thin(self) -> None:
-        keep = self.n // 2
-        self.steps[:keep] = self.steps[: self.n : 2][:keep]
-        self.grad[:keep] = self.grad[: self.n : 2][:keep]
-        self.ratio[:keep] = self.ratio[: self.n : 2][:keep]
-        self.n = keep
-        self.stride *= 2
-        self._offered = 1  # the sample being added now is the first of the new stride
-
-    def series(self, which: str, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, values) of ``which`` ("grad" or "ratio") for layer number ``layer``; values that a
-        log axis cannot show (zero, negative, not measured) are nan."""
-        values = getattr(self, which)[: self.n, layer]
-        return self.steps[: self.n], np.where(values > 0, values, np.nan)
 
 
 # ----------------------------------------------------------------------------- advice

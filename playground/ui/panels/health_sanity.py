@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from playground.ui.plots.live_curve import set_log_mode
+
 #: (key of health_view.TOOLS, button text, what it asks, attribute of the report that says "fine")
 TOOLS = (
     ("initial_loss", "Initial loss",
@@ -34,11 +36,11 @@ TOOLS = (
 )
 TITLES = {key: title for key, title, _, _ in TOOLS}
 GOOD, BAD = "#2E7D32", "#C62828"
-TRAINED_NOTE = {  # what a check means when the network has already trained
-    "initial_loss": ("(This network has trained for {step} steps; for the loss at initialization run the check "
-                     "before training or after Reset.)"),
-    "lr_finder": ("(This network has trained for {step} steps; the finder is meant for a fresh network: run it "
-                  "before training or after Reset.)"),
+TRAINED_NOTE = {  # the checks about an untrained network run on the run's initial weights (health_view.TOOLS)
+    "initial_loss": ("(Checked on this run's initial weights, as at step 0: the network has trained {step} steps "
+                     "since, and its trained weights are not changed.)"),
+    "lr_finder": ("(Found with a copy of this run's initial weights, as at step 0: the finder is about where to "
+                  "start. The network has trained {step} steps since; its trained weights are not changed.)"),
 }
 PAUSE_NOTE = "Training was paused for this check; press Play to go on."
 
@@ -103,7 +105,7 @@ class SanityBox(QGroupBox):
         self.lr_plot.setMinimumHeight(170)
         self.lr_plot.setMaximumHeight(260)
         self.lr_plot.setTitle("Learning-rate finder")
-        self.lr_plot.setLogMode(x=True, y=False)
+        set_log_mode(self.lr_plot, x=True, y=False)
         self.lr_plot.setLabel("bottom", "learning rate")
         self.lr_plot.setLabel("left", "loss (smoothed)")
         self.lr_plot.showGrid(x=True, y=True, alpha=0.2)
@@ -122,6 +124,7 @@ class SanityBox(QGroupBox):
 
         session.job_done.connect(self._on_job)
         session.run_started.connect(self._dropped)
+        session.doc.project_replaced.connect(self.clear)  # results belong to the project they were run on
         session.state_changed.connect(self._state)
 
     # ---- running a tool --------------------------------------------------------------------------
@@ -168,8 +171,9 @@ class SanityBox(QGroupBox):
         text = report.message
         if tool in TRAINED_NOTE and step > 0:
             text += " " + TRAINED_NOTE[tool].format(step=step)
+        when = "initial weights" if tool in TRAINED_NOTE else f"step {step}"
         self.answers[tool].setText(f'<b style="color:{colour}">{verdict}</b> '
-                                   f'<span style="color:#5A6270">(step {step})</span>: {_esc(text)}')
+                                   f'<span style="color:#5A6270">({when})</span>: {_esc(text)}')
         if tool == "lr_finder":
             self._show_lr(report)
 
@@ -209,6 +213,19 @@ class SanityBox(QGroupBox):
     def _enable(self, on: bool) -> None:
         for button in self.buttons.values():
             button.setEnabled(on)
+
+    def clear(self) -> None:
+        """Forget every answer and the learning-rate finder's plot (another project was opened)."""
+        self.reports.clear()
+        for label in self.answers.values():
+            label.setText("")
+        self.suggested_lr = None
+        self.lr_raw.setData([], [])
+        self.lr_curve.setData([], [])
+        self.lr_plot.hide()
+        self.use_lr.hide()
+        self.status.setText("")
+        self._dropped()
 
     def _dropped(self, *args) -> None:
         """A new run: a check that was waiting on the old trainer never answers."""

@@ -38,6 +38,12 @@ class InputChoice(QObject):
         self.custom, self.custom_label = np.asarray(x, dtype=np.float32).copy(), label
         self.changed.emit()
 
+    def forget(self, *args) -> None:
+        """Another project: a drawn or clicked input belonged to the old one (its shape and meaning
+        were the old dataset's); back to the first validation example."""
+        if self.custom is not None or (self.split, self.index) != ("val", 0):
+            self.set_example("val", 0)
+
     def describe(self) -> str:
         if self.custom is not None:
             return self.custom_label

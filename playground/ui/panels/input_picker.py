@@ -255,7 +255,7 @@ class InputPicker(QWidget):
         self.point_button.clicked.connect(self.use_point)
         self.choice.changed.connect(self._choice_changed)
         self.session.job_done.connect(self._on_job)
-        self.doc.project_replaced.connect(self._dataset_changed)
+        self.doc.project_replaced.connect(self._project_replaced)
         if hasattr(self.doc, "dataset_changed"):
             self.doc.dataset_changed.connect(self._dataset_changed)
         self.session.run_started.connect(self._dataset_changed)
@@ -379,6 +379,13 @@ class InputPicker(QWidget):
         c = self.choice
         self.session.submit(self.owner, _example_job((c.split, c.index, c.custom)))
         return True
+
+    def _project_replaced(self) -> None:
+        """Another project: the old one's drawing goes (the shared choice forgets it too)."""
+        self.canvas.clear()
+        self.draw_button.setChecked(False)
+        self.example, self.facts = None, None
+        self._dataset_changed()
 
     def _dataset_changed(self, *args) -> None:
         self._asked_at = None  # an answer from a dropped trainer never comes

@@ -33,7 +33,7 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 CAPTION_H = 14
@@ -265,6 +265,20 @@ class ImageGrid(QWidget):
 
     # ---- painting --------------------------------------------------------------------------------
 
+    def shown_caption(self, index: int, metrics: QFontMetrics | None = None) -> tuple[str, float]:
+        """Tile ``index``'s caption as drawn, and the width it may take: up to the next tile in its
+        row, or to the widget's right edge for the row's last tile (a narrow heat strip still reads
+        "2 values"); what still does not fit ends in "…", never silently cut."""
+        if metrics is None:
+            font = QFont()
+            font.setPointSizeF(7.5)
+            metrics = QFontMetrics(font)
+        cols, _tw, _th = self.geometry_for(self.width())
+        rect = self.tile_rect(index)
+        last = index % cols == cols - 1 or index == len(self.tiles) - 1
+        width = max(rect.width() + GAP, self.width() - rect.left()) if last else rect.width() + GAP
+        return metrics.elidedText(self.captions[index], Qt.TextElideMode.ElideRight, int(width)), width
+
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         try:
@@ -287,8 +301,9 @@ class ImageGrid(QWidget):
             if not exposed.intersects(rect.adjusted(-3, -CAPTION_H - 3, GAP + 3, 3)):
                 continue  # scrolled out of view
             p.setPen(QColor("#1F2328"))
-            p.drawText(QRectF(rect.left(), rect.top() - CAPTION_H, rect.width() + GAP, CAPTION_H),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self.captions[i])
+            text, width = self.shown_caption(i, p.fontMetrics())
+            p.drawText(QRectF(rect.left(), rect.top() - CAPTION_H, width, CAPTION_H),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
             p.drawImage(rect, self.image(i))
             if i in self._heat_images:
                 p.drawImage(rect, self._heat_images[i])

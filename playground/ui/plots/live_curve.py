@@ -3,13 +3,24 @@
 The curve item is created once; points go into preallocated numpy arrays that double when full;
 each redraw hands pyqtgraph views of the filled part, with automatic peak downsampling and
 clip-to-view so only what is visible is drawn. Appending is cheap (no redraw); ``refresh`` redraws
-at most once per GUI tick.
+at most once per GUI tick. ``set_log_mode`` is how every plot turns a log axis on: pyqtgraph's
+automatic SI prefix would otherwise label a log axis "(x0.001)" and mean nothing.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+
+
+def set_log_mode(plot, x: bool | None = None, y: bool | None = None) -> None:
+    """Log (or linear) axes on ``plot`` (a PlotWidget or PlotItem); a log axis never gets an SI
+    prefix such as "(x0.001)" in its label (its ticks are already powers of ten)."""
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+    changes = {k: v for k, v in (("x", x), ("y", y)) if v is not None}
+    item.setLogMode(**changes)
+    for which, on in changes.items():
+        item.getAxis("bottom" if which == "x" else "left").enableAutoSIPrefix(not on)
 
 
 class GrowingSeries:

@@ -19,6 +19,7 @@ from playground.ui.panels.input_choice import InputChoice
 from playground.ui.panels.probe_panel import PanelContext
 from playground.ui.panels.registry import PANELS, PanelHost
 from playground.ui.training.controls import StatusLine, TrainingToolbar
+from playground.ui.training.fit_issues import watch_fit
 from playground.ui.training.session import TrainingSession
 
 
@@ -41,6 +42,7 @@ class TrainingUI:
         window._add_dock("curves", "Curves", self.curves, Qt.DockWidgetArea.BottomDockWidgetArea)
         window.tabifyDockWidget(window.docks["problems"], window.docks["curves"])
         self.choice = InputChoice(window)
+        window.doc.project_replaced.connect(self.choice.forget)  # a drawn input belongs to its project
         self.context = PanelContext(window.doc, self.session, self.choice)
         self.hosts: dict[str, PanelHost] = {}
         previous = "curves"
@@ -67,6 +69,7 @@ class TrainingUI:
         self.session.failed.connect(self.show_failure)
         self.session.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.session.state_changed.connect(self._raise_curves)
+        watch_fit(window.doc, self.session, window)  # network/dataset/loss fit joins the document's issues
 
     def hide_learn(self) -> None:
         """The Learn views wait in the Learn menu, not as tabs (at start and after Reset Layout)."""
@@ -122,7 +125,7 @@ class TrainingUI:
         menu.addSeparator()
         inside = menu.addMenu("&Look Inside")
         for entry in PANELS:
-            action = inside.addAction(entry.title)
+            action = inside.addAction(entry.title.replace("&", "&&"))  # "Filters & Weights", not a mnemonic
             action.setShortcut(entry.shortcut)
             action.setStatusTip(entry.tip)
             action.triggered.connect(lambda _c=False, key=entry.key: self.show_panel(key))

@@ -92,6 +92,10 @@ class StatusLine(QLabel):
 
     def _status(self, counters: dict) -> None:
         self.counters = counters
+        if not self.toolTip():  # (a run has started: the training package is loaded by now)
+            from playground.train.throughput import DEFINITION
+
+            self.setToolTip(f"samples/s: {DEFINITION}")
         self._show()
 
     def _show(self) -> None:

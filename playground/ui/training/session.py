@@ -132,7 +132,7 @@ class _Bridge:
             self.put(("start", trainer.config.seed))
 
     def on_batch_end(self, trainer, info) -> None:
-        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch))
+        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch, info.samples_per_s))
 
     def on_epoch_end(self, trainer, record) -> None:
         self.put(("epoch", record, getattr(trainer, "engine", "torch")))
@@ -183,6 +183,7 @@ class TrainingSession(QObject):
     job_done = Signal(str, object)  # owner, the return value of a submitted job or the exception it raised
     probed = Signal(str, object)  # a probe the trainer ran on request (e.g. "health" around a step)
     status = Signal(dict)  # epoch, step, samples_per_s, elapsed
+    settings_changed = Signal()  # the project's training settings were changed (by any widget or panel)
 
     def __init__(self, doc, parent: QObject | None = None):
         super().__init__(parent)
@@ -197,8 +198,7 @@ class TrainingSession(QObject):
         self._old: list[threading.Thread] = []
         self._splits: dict[str, Any] = {}
         self._built_from: str | None = None  # the graph + settings the trainer was built from
-        self._counters = {"epoch": 0, "step": 0, "samples_per_s": 0.0, "elapsed": 0.0}
-        self._rate_samples, self._rate_t0 = 0, None
+        self._counters = {"epoch": 0, "step": 0, "samples_per_s": math.nan, "elapsed": 0.0}  # nan: not measured yet
         self._run_t0: float | None = None
         self._status_at = 0.0
         self._jobs: list[tuple] = []  # (owner, fn) for the worker while no run is going
@@ -206,6 +206,7 @@ class TrainingSession(QObject):
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
         self._built_graph: dict | None = None
         self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
+        self.recorder = None  # train.recorder.RunRecorder of the current trainer: health and histograms, always
         self.load = GuiLoad()  # the GUI thread's CPU share while training: how far to space redraws
         self.timer = QTimer(self)
         self.timer.setInterval(DRAIN_MS)
@@ -245,6 +246,7 @@ class TrainingSession(QObject):
             live["schedule_params"] = new.schedule_params
         if trainer is not None and live:
             self._command(lambda t: t.update_config(**live))
+        self.settings_changed.emit()
         return "live" if set(changes) <= LIVE else "on reset"
 
     # ---- commands (GUI thread) -------------------------------------------------------------------
@@ -365,6 +367,7 @@ class TrainingSession(QObject):
     def discard(self) -> None:
         """Another project was opened: stop the run without waiting and forget its trainer."""
         self._drop_trainer()
+        self.recorder = None  # its records belong to the old project
         self._previous = (None, None, None)
         self._bridge.put(("start", 0))
         self.timer.start()
@@ -400,12 +403,11 @@ class TrainingSession(QObject):
             self._queued = [first] if first is not None else []
             self._jobs = [job] if job is not None else []
             self._want_fit = fit
-        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build),
+        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build, self.recorder),
                                        name="playground-training")
         if fit:
             self._set_state("loading" if trainer is None else "running", "")
             self._run_t0 = time.perf_counter()
-            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
         self.thread.start()
         self.timer.start()
 
@@ -426,6 +428,9 @@ class TrainingSession(QObject):
             if names and self.ask_keep_weights(names):
                 keep = (old_trainer, old_thread, names)
         self._built_graph = graph_to_dict(self.doc.graph)
+        from playground.train.recorder import RunRecorder
+
+        self.recorder = RunRecorder()  # one per trainer: a dropped one's last writes go to its own
         return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph), keep
 
     def ask_keep_weights(self, names: list[str]) -> bool:
@@ -433,7 +438,7 @@ class TrainingSession(QObject):
         replaces this with a question; headless the answer is yes)."""
         return True
 
-    def _work(self, bridge: _Bridge, trainer, build) -> None:
+    def _work(self, bridge: _Bridge, trainer, build, recorder) -> None:
         """The training thread: set up a Trainer if needed, then apply queued commands, run jobs and
         fit until nothing is left to do."""
         me = threading.current_thread()
@@ -456,8 +461,8 @@ class TrainingSession(QObject):
                     splits = self._splits[key] = load_splits(dataset, config.seed)
                 if self._cancel:
                     return
-                trainer = Trainer(model, splits, config, callbacks=[_as_callback(bridge), *self.extra_callbacks],
-                                  reinit=reinit)
+                trainer = Trainer(model, splits, config, reinit=reinit,
+                                  callbacks=[_as_callback(bridge), recorder, *self.extra_callbacks])
             with self._lock:
                 if bridge is not self._bridge:  # dropped while loading
                     return
@@ -505,9 +510,6 @@ class TrainingSession(QObject):
             self.load.sample(time.thread_time(), now)
             self._counters["elapsed"] += now - self._run_t0
             self._run_t0 = now
-            if now - (self._rate_t0 or now) > 0.5:
-                self._counters["samples_per_s"] = self._rate_samples / (now - self._rate_t0)
-                self._rate_samples, self._rate_t0 = 0, now
         else:
             self._run_t0 = time.perf_counter()
             self.load.pause()
@@ -521,10 +523,12 @@ class TrainingSession(QObject):
     def _flush(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 5): step, loss, lr, size, epoch
+        data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 6): step, loss, lr, size, epoch, samples/s
         self._counters["step"] = int(data[-1, 0])
         self._counters["epoch"] = int(data[-1, 4])
-        self._rate_samples += int(data[:, 3].sum())
+        rates = data[np.isfinite(data[:, 5]), 5]
+        if len(rates):
+            self._counters["samples_per_s"] = float(rates[-1])  # the engine's meter (throughput.py)
         if self.state == "loading":
             self._set_state("running", "")
         self.batches.emit({"step": data[:, 0], "loss": data[:, 1], "lr": data[:, 2], "epoch": data[:, 4]})
@@ -532,12 +536,12 @@ class TrainingSession(QObject):
     def _handle(self, event: tuple) -> None:
         kind = event[0]
         if kind == "start":
-            self._counters.update(epoch=0, step=0, samples_per_s=0.0, elapsed=0.0, engine="torch")
+            self._counters.update(epoch=0, step=0, samples_per_s=math.nan, elapsed=0.0, engine="torch")
             self.run_started.emit(int(event[1]))
         elif kind == "epoch":
-            self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the engine's own measure
+            if event[1].samples_per_s > 0:
+                self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the same meter, validation included
             self._counters["engine"] = event[2] if len(event) > 2 else "torch"
-            self._rate_samples, self._rate_t0 = 0, time.perf_counter()
             self.epoch_done.emit(event[1])
         elif kind == "state":
             state, text = event[1], event[2]
@@ -590,8 +594,8 @@ class TrainingSession(QObject):
 def format_status(c: dict) -> str:
     elapsed = c.get("elapsed", 0.0)
     minutes, seconds = divmod(int(elapsed), 60)
-    rate = c.get("samples_per_s", 0.0)
-    rate_text = f"{rate:,.0f}" if math.isfinite(rate) else "-"
+    rate = c.get("samples_per_s", math.nan)
+    rate_text = f"{rate:,.0f}" if math.isfinite(rate) and rate > 0 else "\u2013"  # not measured yet: a dash, never 0
     engine = "  ·  fast engine" if c.get("engine") == "fast" else ""
     return (f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  "
             f"{minutes}:{seconds:02d}{engine}")

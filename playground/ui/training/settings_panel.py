@@ -4,8 +4,13 @@ losses, schedules and their ``Setting`` records).
 Owns ``SettingsPanel``. Each edit goes through ``TrainingSession.apply_setting``: live settings
 (learning rate, optimizer and its parameters, schedule, L1/L2, max-norm, clipping, batch size,
 epochs, early stopping) reach a running trainer without resetting the network; the others (loss,
-seed, device) are marked "on Reset". The learning rate has a log-scale slider. A refused value is
-shown under the form and changes nothing. It does not own the settings themselves (the project).
+seed, device) are marked "on Reset". The learning rate has a log-scale slider and, beside it, a
+typed entry that shows the project's exact value whatever it is (the slider only covers 1e-5..10);
+the other real numbers are typed entries too, so no valid value is ever clamped or rounded away. The
+form follows changes made elsewhere: ``TrainingSession.settings_changed`` (the learning-rate
+finder's "use", a script), an undo or redo on the document's stack, and a newly opened project. A
+refused value is shown under the form and changes nothing. It does not own the settings themselves
+(the project).
 """
 
 from __future__ import annotations
@@ -14,25 +19,50 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
-                               QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QLineEdit, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from playground.core.errors import PlaygroundError
 
 LR_RANGE = (-5.0, 1.0)  # log10 of the slider's ends
 SLIDER_STEPS = 600
-NUMBERS = {  # name: (label, decimals, maximum, tip)
-    "l1": ("L1 penalty", 6, 1.0, "adds l1 * sum |w| to the loss (0: off)"),
-    "l2": ("L2 penalty", 6, 1.0, "adds l2 * sum w\u00b2 to the loss (0: off)"),
-    "max_norm": ("Max-norm", 3, 100.0, "each unit's incoming weights are kept to this length (0: off)"),
-    "grad_clip": ("Gradient clipping", 3, 1000.0, "the gradient's total length is cut to this (0: off)"),
-    "min_delta": ("Min. improvement", 6, 10.0, "an improvement of the validation loss must beat this"),
+NUMBERS = {  # name: (label, tip); typed entries: any value the settings accept is shown as it is
+    "l1": ("L1 penalty", "adds l1 * sum |w| to the loss (0: off)"),
+    "l2": ("L2 penalty", "adds l2 * sum w\u00b2 to the loss (0: off)"),
+    "max_norm": ("Max-norm", "each unit's incoming weights are kept to this length (0: off)"),
+    "grad_clip": ("Gradient clipping", "the gradient's total length is cut to this (0: off)"),
+    "min_delta": ("Min. improvement", "an improvement of the validation loss must beat this"),
 }
-INTEGERS = {
-    "batch_size": ("Batch size", 1, 65536, "examples per step; a change applies from the next epoch"),
-    "epochs": ("Epochs", 0, 1000000, "how many passes over the training data"),
+INTEGERS = {  # name: (label, lowest, highest, tip); the highest is Qt's, the settings have none
+    "batch_size": ("Batch size", 1, 2**31 - 1, "examples per step; a change applies from the next epoch"),
+    "epochs": ("Epochs", 0, 2**31 - 1, "how many passes over the training data"),
     "patience": ("Patience", 1, 10000, "epochs without improvement before early stopping"),
     "seed": ("Seed", 0, 2**31 - 1, "same seed, same initial weights and the same run"),
 }
+
+
+def number_text(value: float) -> str:
+    """A real number as typed: every digit that matters, no rounding to a box's decimals."""
+    return f"{value:.12g}"
+
+
+class NumberEntry(QLineEdit):
+    """A typed real number (``value`` / ``setValue`` like a spin box, but with no range and no fixed
+    decimals: 1000 reads 1000 and 1.2e-07 reads 1.2e-07). Text that is not a number gives nan;
+    the settings then refuse it and the form shows why."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMaximumWidth(110)
+
+    def value(self) -> float:
+        try:
+            return float(self.text().strip().replace(",", ""))
+        except ValueError:
+            return math.nan
+
+    def setValue(self, value: float) -> None:  # noqa: N802 - the spin box's name, on purpose
+        self.setText(number_text(float(value)))
+        self.setCursorPosition(0)
 
 
 def _number_box(setting, decimals=6):
@@ -97,6 +127,8 @@ class SettingsPanel(QWidget):
         layout.addWidget(self.note)
         session.doc.project_replaced.connect(self.load)
         session.run_started.connect(lambda _seed: self.load())
+        session.settings_changed.connect(self.load)  # the LR finder's "use", anything else that sets them
+        session.doc.undo_stack.indexChanged.connect(lambda _i: self.load())  # undo / redo of any edit
         self.load()
 
     # ---- building ----------------------------------------------------------------------------------
@@ -136,15 +168,14 @@ class SettingsPanel(QWidget):
         h.setContentsMargins(0, 0, 0, 0)
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setRange(0, SLIDER_STEPS)
-        self.lr_box = QDoubleSpinBox()
-        self.lr_box.setDecimals(6)
-        self.lr_box.setRange(10 ** LR_RANGE[0], 10 ** LR_RANGE[1])
-        self.lr_box.setSingleStep(0.001)
+        self.lr_box = NumberEntry()
+        self.lr_box.setObjectName("setting_lr_value")
         self.lr_slider.valueChanged.connect(self._lr_from_slider)
         self.lr_box.editingFinished.connect(lambda: self._apply(lr=self.lr_box.value()))
         h.addWidget(self.lr_slider, 1)
         h.addWidget(self.lr_box)
-        self._row("lr", "Learning rate", row, "step size (the slider is logarithmic: 0.00001 to 10)")
+        self._row("lr", "Learning rate", row, "step size (the slider is logarithmic, 0.00001 to 10; type any "
+                  "positive value in the box)")
 
     def _lr_from_slider(self, value: int) -> None:
         if self._loading:
@@ -162,11 +193,8 @@ class SettingsPanel(QWidget):
         self._row(name, label, box, tip)
 
     def _number(self, name: str) -> None:
-        label, decimals, high, tip = NUMBERS[name]
-        box = QDoubleSpinBox()
-        box.setDecimals(decimals)
-        box.setRange(0.0, high)
-        box.setSingleStep(10 ** -min(decimals, 3))
+        label, tip = NUMBERS[name]
+        box = NumberEntry()
         box.editingFinished.connect(lambda n=name, b=box: self._apply(**{n: b.value()}))
         self._row(name, label, box, tip)
 
@@ -174,6 +202,22 @@ class SettingsPanel(QWidget):
         box = QCheckBox()
         box.toggled.connect(lambda on, n=name: self._apply(**{n: on}))
         self._row(name, label, box, tip)
+
+    def _show_sub_form(self, name: str, key: str, values: dict) -> None:
+        """The sub-form of choice ``name`` for ``key``: rebuilt when the choice changed, else its
+        boxes take ``values`` in place (a box may be the one whose edit brought us here)."""
+        sub = self.sub_forms[name]
+        if getattr(sub, "shown_key", None) != key:
+            self._fill_sub_form(name, key, values)
+            sub.shown_key = key
+            return
+        for pname, value in values.items():
+            box = self.findChild(QWidget, f"setting_{name}_{pname}")
+            if box is None:
+                continue
+            box.blockSignals(True)
+            box.setChecked(bool(value)) if isinstance(box, QCheckBox) else box.setValue(value)
+            box.blockSignals(False)
 
     def _fill_sub_form(self, name: str, key: str, values: dict) -> None:
         sub = self.sub_forms[name]
@@ -207,11 +251,13 @@ class SettingsPanel(QWidget):
                 box.blockSignals(True)
                 box.setCurrentIndex(max(0, box.findData(getattr(cfg, name))))
                 box.blockSignals(False)
-                self._fill_sub_form(name, getattr(cfg, name), getattr(cfg, f"{name}_params"))
+                self._show_sub_form(name, getattr(cfg, name), getattr(cfg, f"{name}_params"))
             self.lr_box.setValue(cfg.lr)
+            self.lr_slider.blockSignals(True)
             low, high = LR_RANGE
             pos = (math.log10(max(cfg.lr, 10 ** low)) - low) / (high - low) * SLIDER_STEPS
             self.lr_slider.setValue(int(round(min(max(pos, 0), SLIDER_STEPS))))
+            self.lr_slider.blockSignals(False)
             for name in (*INTEGERS, *NUMBERS):
                 box = self.widgets[name]
                 box.blockSignals(True)

@@ -2,6 +2,7 @@
 on a trainer that is mid-run leave weights, gradients and the data order alone."""
 
 import copy
+from types import SimpleNamespace
 import math
 import pytest
 import torch
@@ -49,5 +50,9 @@ def test_sanity_tools_run_mid_run_and_change_nothing(blob_splits, tool):
     assert report.message
     assert torch.equal(trainer.train_feed._order, order)
     assert all(torch.equal(v, trainer.model.state_dict()[k]) for k, v in weights.items())
-    if tool == "initial_loss":
-        assert report.loss == pytest.approx(sanity.initial_loss_check(trainer).loss)
+    if tool == "initial_loss":  # about the untrained network: on this run's initial weights
+        model = copy.deepcopy(trainer.model)
+        model.load_state_dict(trainer._initial)
+        fresh = SimpleNamespace(model=model, train_feed=trainer.train_feed, objective=trainer.objective,
+                                running=False)
+        assert report.loss == pytest.approx(sanity.initial_loss_check(fresh).loss)
