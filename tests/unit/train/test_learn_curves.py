@@ -105,6 +105,7 @@ LOSS_CLOSED = {  # (loss, grad) of prediction z for target t
     "cross_entropy": (lambda z, t: softplus(-z) if t else softplus(z), lambda z, t: sig(z) - t),
     "hinge": (lambda z, t: np.maximum(0, 1 - (2 * t - 1) * z), lambda z, t: np.where((2 * t - 1) * z < 1, -(2 * t - 1), 0)),
     "focal": (lambda z, t: (1 - sig(z if t else -z)) ** 2 * softplus(-z if t else z), None),
+    "perceptron": (lambda z, t: abs(z - t), lambda z, t: np.sign(z - t)),  # |y - output| on a 0/1 output
 }
 
 
@@ -117,7 +118,7 @@ def test_every_loss_of_the_registry_is_checked():
 def test_loss_curve_matches_closed_form(name, target):
     c = lc.loss_curve(name, target)
     loss, grad = LOSS_CLOSED[name]
-    kink = np.abs(c.z - target) < 1e-4 if name in ("mae", "huber") else np.abs(np.abs(c.z) - 1) < 1e-4
+    kink = np.abs(c.z - target) < 1e-4 if name in ("mae", "huber", "perceptron") else np.abs(np.abs(c.z) - 1) < 1e-4
     np.testing.assert_allclose(c.loss, loss(c.z, target), rtol=1e-4, atol=1e-5)
     if grad is None:  # focal: compare with a central difference of the closed form
         h = 1e-4
