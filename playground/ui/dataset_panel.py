@@ -196,7 +196,7 @@ class DatasetPanel(QWidget):
         if dataset == dict(self.doc.project.dataset or {}):  # back to what the project has
             self._check_and_preview(dataset)
         else:
-            self.doc.set_dataset(dataset)  # emits dataset_changed, which previews it
+            self.doc.set_dataset(dataset, title=(self.details or {}).get("title"))  # previews on dataset_changed
 
     def problem(self, dataset: dict) -> str | None:
         """Why ``dataset`` cannot be used from the app, in words a student reads; None if it can."""

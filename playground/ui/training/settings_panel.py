@@ -5,7 +5,8 @@ Owns ``SettingsPanel``. Each edit goes through ``TrainingSession.apply_setting``
 (learning rate, optimizer and its parameters, schedule, L1/L2, max-norm, clipping, batch size,
 epochs, early stopping) reach a running trainer without resetting the network; the others (loss,
 seed, device) are marked "on Reset". The learning rate has a log-scale slider. A refused value is
-shown under the form and changes nothing. It does not own the settings themselves (the project).
+shown under the form and changes nothing. Every change is one step on the project's undo stack;
+undo and redo (and other panels) show here through ``Document.training_changed``. It does not own the settings themselves (the project).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class SettingsPanel(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.sub_forms: dict[str, QFormLayout] = {}
         self._loading = False
+        self._applying = False  # our own edit is being stored: the form already shows it
         inner = QWidget()
         self.form = QFormLayout(inner)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -96,6 +98,7 @@ class SettingsPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
         session.doc.project_replaced.connect(self.load)
+        session.doc.training_changed.connect(self._changed_elsewhere)
         session.run_started.connect(lambda _seed: self.load())
         self.load()
 
@@ -231,6 +234,11 @@ class SettingsPanel(QWidget):
         finally:
             self._loading = False
 
+    def _changed_elsewhere(self, _keys) -> None:
+        """Undo, redo or another panel changed the settings: show them."""
+        if not self._applying:
+            self.load()
+
     def _apply_param(self, name: str, pname: str, value) -> None:
         params = dict(getattr(self.session.config(), f"{name}_params"))
         params[pname] = value
@@ -242,12 +250,16 @@ class SettingsPanel(QWidget):
         current = self.session.config().to_dict()
         if all(current.get(k) == v for k, v in changes.items()):
             return
+        self._applying = True
         try:
             when = self.session.apply_setting(**changes)
         except PlaygroundError as exc:
+            self._applying = False
             self.note.setText(f"<span style='color:#D62728'>Not changed: {exc}</span>")
             self.load()
             return
+        finally:
+            self._applying = False
         said = ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in changes.items())
         if when == "live":
             self.note.setText(f"{said}: applied{' now' if self.session.busy else ''}.")
