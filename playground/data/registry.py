@@ -45,10 +45,12 @@ def load(name: str, *, params: dict | None = None, split=(0.7, 0.15, 0.15), seed
 
 
 def load_settings(dataset: dict, seed: int = 0, root: str | None = None) -> Splits:
-    """Load a project's dataset settings: ``{"name", "params", "split", "augment", "seed"}`` (all but the
-    name optional). The data's own ``seed`` wins; without one the data comes from ``seed`` (the
-    training seed), as in projects made before datasets had their own seed."""
-    kwargs: dict = {"params": dataset.get("params") or {}, "seed": dataset.get("seed", seed), "root": root}
+    """Load a project's dataset settings: ``{"name", "params", "split", "augment", "seed", "path"}``
+    (all but the name optional). The data's own ``seed`` wins; without one the data comes from
+    ``seed`` (the training seed), as in projects made before datasets had their own seed. ``path``
+    (the CSV file, the image folder, or a folder holding MNIST / CIFAR-10 files) wins over ``root``."""
+    kwargs: dict = {"params": dataset.get("params") or {}, "seed": dataset.get("seed", seed),
+                    "root": dataset.get("path") or root}
     if dataset.get("split"):
         kwargs["split"] = tuple(dataset["split"])
     if dataset.get("augment"):
