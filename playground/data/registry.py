@@ -58,6 +58,18 @@ def load_settings(dataset: dict, seed: int = 0, root: str | None = None) -> Spli
     return load(dataset.get("name"), **kwargs)
 
 
+def path_choices(name: str, path: str | None) -> dict[str, tuple[str, ...]]:
+    """Parameter choices that depend on the chosen file (a CSV's columns); {} when there are none or
+    the file cannot be read yet (loading it then says why)."""
+    spec = DATASETS.get(name)
+    if spec is None or spec.path_choices is None or not path:
+        return {}
+    try:
+        return spec.path_choices(path)
+    except DataError:
+        return {}
+
+
 def describe(spec: DatasetSpec, root: str | None = None) -> dict:
     """One dataset as plain JSON-ready data (what ``playground datasets --json`` prints)."""
     return {

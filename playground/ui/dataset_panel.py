@@ -7,8 +7,9 @@ computed in a background thread so that loading 60,000 images never freezes the 
 
 The dataset's name shows at once; the form and details come once the background import has loaded
 ``playground.data`` (it imports torch), so the window's first paint is not delayed. A change the
-person makes is checked here (split ratios, files on this computer, a dataset that needs a path)
-and written with ``Document.set_dataset`` only when it is good; otherwise the panel says what is
+person makes is checked here (split ratios, files on this computer, the file or folder a CSV or
+image-folder dataset reads, chosen with the form's Choose… button) and written with
+``Document.set_dataset`` (one undo step) only when it is good; otherwise the panel says what is
 wrong and the project stays as it was.
 """
 
@@ -162,6 +163,7 @@ class DatasetPanel(QWidget):
         """Put the project's dataset into the form, describe it and preview it."""
         dataset = dict(self.doc.project.dataset or {})
         self.form.fill(dataset)
+        self._update_choices(dataset)
         self.message.hide()
         self._show_details()
         if self.form.name != dataset.get("name"):
@@ -182,6 +184,9 @@ class DatasetPanel(QWidget):
         if self.details is None or self.details.get("name") != self.form.name:
             self._show_details()
         dataset = self.form.value()
+        if dataset.get("path") != (self.doc.project.dataset or {}).get("path"):
+            self._update_choices(dataset)  # another CSV: other columns to choose the target from
+            dataset = self.form.value()
         current = dict(self.doc.project.dataset or {})
         if "seed" in current and current.get("name") == dataset["name"]:
             dataset["seed"] = current["seed"]  # regenerated samples stay while their settings change
@@ -202,12 +207,24 @@ class DatasetPanel(QWidget):
         """Why ``dataset`` cannot be used from the app, in words a student reads; None if it can."""
         record = self.details or {}
         title = record.get("title", dataset.get("name"))
-        if record.get("needs_path"):
-            return (f"{title} reads a {record['needs_path']} you choose, and a project cannot name one yet: "
-                    "use it from Python (playground.data.load(..., root=PATH)).")
+        kind = record.get("needs_path")
+        if kind:
+            from pathlib import Path
+
+            path = str(dataset.get("path") or "")
+            if not path:
+                return f"{title} reads a {kind} you choose: press Choose… above to pick it."
+            exists = Path(path).expanduser().is_file() if kind == "file" else Path(path).expanduser().is_dir()
+            if not exists:
+                return f"{title}: there is no {kind} {path}. Press Choose… above to pick another."
+            return self._ratio_problem(dataset)
         if record.get("available") is False:
             return (f"{title} is not on this computer. Run  playground datasets  in a terminal to see "
                     f"where to get it ({record.get('source', '')}), then press Regenerate.")
+        return self._ratio_problem(dataset)
+
+    @staticmethod
+    def _ratio_problem(dataset: dict) -> str | None:
         from playground.core.errors import DataError
         from playground.data.splits import check_ratios
 
@@ -216,6 +233,14 @@ class DatasetPanel(QWidget):
         except DataError as exc:
             return f"Split ratios not used: {exc.message}. {exc.fix[0].upper()}{exc.fix[1:]}."
         return None
+
+    def _update_choices(self, dataset: dict) -> None:
+        """Parameters whose choices come from the chosen file (a CSV's columns for the target)."""
+        from playground.data import path_choices
+
+        choices = path_choices(str(dataset.get("name", "")), dataset.get("path"))
+        if choices:
+            self.form.set_choices(choices)
 
     def _project_summary(self) -> str:
         dataset = self.doc.project.dataset or {}
@@ -234,6 +259,7 @@ class DatasetPanel(QWidget):
             return
         if self.doc.project.dataset != self.form.value():  # changed elsewhere (undo, another panel)
             self.form.fill(dict(self.doc.project.dataset))
+            self._update_choices(dict(self.doc.project.dataset))
             self._show_details()
         self._check_and_preview(dict(self.doc.project.dataset))
 
