@@ -56,6 +56,7 @@ class DatasetPanel(QWidget):
         self.form = None  # DatasetForm, built once playground.data is loaded
         self.preview = None  # DatasetPreview, likewise
         self.loader = None
+        self.download = None  # DownloadRow, built with the form
         self.sample_seed = 0
         self._token = 0
         self._answered = 0  # the last request whose answer reached the GUI thread
@@ -141,8 +142,10 @@ class DatasetPanel(QWidget):
         self._fill_form()
 
     def shutdown(self) -> bool:
-        """Join the preview's worker thread (the window is closing). True when none is left."""
-        return self.loader.shutdown() if self.loader is not None else True
+        """Join the preview's and the download's worker threads (the window is closing). True when
+        none is left."""
+        downloaded = self.download.shutdown() if self.download is not None else True
+        return (self.loader.shutdown() if self.loader is not None else True) and downloaded
 
     def _build(self) -> None:
         from playground.ui.dataset_form import DatasetForm
@@ -152,6 +155,11 @@ class DatasetPanel(QWidget):
         self.form.edited.connect(self._edited)
         self.form.details_slot.addWidget(self.label)  # the description sits under the combo
         self.body_layout.insertWidget(0, self.form)
+        from playground.ui.dataset_download import DownloadRow
+
+        self.download = DownloadRow()
+        self.download.finished.connect(self._downloaded)
+        self.body_layout.insertWidget(self.body_layout.indexOf(self.message) + 1, self.download)
         self.preview = DatasetPreview()
         self.body_layout.insertWidget(self.body_layout.count() - 1, self.preview)
         self.loader = PreviewLoader(self)
@@ -175,6 +183,8 @@ class DatasetPanel(QWidget):
         self.details = next((d for d in self.table or [] if d["name"] == self.name), None)
         if self.details is None:
             self.details = {"name": self.name, "description": "(not in the dataset table)"}
+        if self.download is not None:
+            self.download.offer(self.details)
         self.refresh()
 
     # ---- edits ---------------------------------------------------------------------------------------
@@ -219,6 +229,11 @@ class DatasetPanel(QWidget):
                 return f"{title}: there is no {kind} {path}. Press Choose… above to pick another."
             return self._ratio_problem(dataset)
         if record.get("available") is False:
+            from playground.data.download import SOURCES
+
+            if record.get("name") in SOURCES:
+                return (f"{title} is not on this computer yet: press Download below to fetch it "
+                        f"({record.get('source', '')}).")
             return (f"{title} is not on this computer. Run  playground datasets  in a terminal to see "
                     f"where to get it ({record.get('source', '')}), then press Regenerate.")
         return self._ratio_problem(dataset)
@@ -285,18 +300,35 @@ class DatasetPanel(QWidget):
             dataset["seed"] = training_seed(self.doc) + 1
             self.doc.set_dataset(dataset)  # new points for training too; the preview follows dataset_changed
             return
-        if self.table is not None:  # files fetched since: availability may have changed
+        self._reload_table()
+
+    def _reload_table(self) -> None:
+        """Read the dataset table again (files fetched since: availability may have changed) and
+        show the project's dataset from it."""
+        if self.table is not None:
             try:
                 from playground.data import list_datasets
 
                 self.table = list_datasets()
                 self.form.set_table(self.table)
                 self.form.fill(dict(self.doc.project.dataset))
+                self._update_choices(dict(self.doc.project.dataset))
                 self._show_details()
             except Exception:
                 pass
         self.message.hide()
         self._check_and_preview(dict(self.doc.project.dataset))
+
+    def _downloaded(self, name: str, outcome: str) -> None:
+        """A download ended: when the files arrived, describe and preview the dataset, and take it
+        into the project if the form was showing it (it was refused while missing)."""
+        if outcome != "ready":
+            return
+        wanted = self.form.value() if self.form.name == name else None
+        self._reload_table()
+        if wanted is not None and wanted != dict(self.doc.project.dataset or {}):
+            self.form.fill(wanted)
+            self._edited()
 
     def _request_preview(self) -> None:
         self._token = self.loader.request(dict(self.doc.project.dataset), training_seed(self.doc), self.sample_seed)
@@ -347,5 +379,5 @@ class DatasetPanel(QWidget):
             rows.append(f"<b>Source</b>: {d['source']}")
         if d.get("available") is False and not d.get("needs_path"):
             rows.append(f"<span style='color:{style.WARNING.name()}'>Not on this computer yet: "
-                        f"see <tt>playground datasets</tt> to get it.</span>")
+                        f"press Download below (or see <tt>playground datasets</tt>).</span>")
         self.label.setText("<br>".join(r for r in rows if r))
