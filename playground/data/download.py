@@ -81,14 +81,18 @@ class DownloadCancelled(DataError):
     """The person cancelled the download (``cancel`` was set); nothing partial was kept."""
 
 
+def _check(name: str, cancel) -> None:
+    if cancel is not None and cancel.is_set():
+        raise DownloadCancelled("download cancelled", where=f"download '{name}'",
+                                fix="start it again when you want the files")
+
+
 def _cancellable(name: str, progress: Progress | None, cancel) -> Progress | None:
     if cancel is None:
         return progress
 
     def report(filename: str, done: int, total: int | None) -> None:
-        if cancel.is_set():
-            raise DownloadCancelled("download cancelled", where=f"download '{name}'",
-                                    fix="start it again when you want the files")
+        _check(name, cancel)
         if progress:
             progress(filename, done, total)
 
@@ -167,8 +171,7 @@ def download(name: str, *, dest: str | os.PathLike | None = None, timeout: float
             target = dest / filename
             if target.is_file() and md5_of(target) == md5:
                 continue
-            if progress:
-                progress(filename, 0, None)  # a cancel before the first byte counts too
+            _check(name, cancel)  # a cancel before the first byte counts too
             _fetch_any(name, source, filename, md5, target, timeout, progress)
             if source.extract:
                 _extract(target, source.extract, dest)
