@@ -22,6 +22,7 @@ from playground.core.errors import PlaygroundError
 COMMANDS: dict[str, str] = {
     "gui": "gui",
     "presets": "presets",
+    "layers": "layers",
     "check": "check",
     "export": "export",
     "datasets": "datasets",

@@ -61,7 +61,9 @@ def _dataset(project, name: str | None, seed: int):
     saved = dict(project.dataset or {})
     name = name or saved.get("name")
     same = name == saved.get("name")
-    extra = {key: saved[key] for key in ("split", "augment", "root") if same and saved.get(key) is not None}
+    extra = {key: saved[key] for key in ("split", "augment") if same and saved.get(key) is not None}
+    if same and saved.get("path"):
+        extra["root"] = saved["path"]  # the project's CSV file or image folder
     if "split" in extra:
         extra["split"] = tuple(extra["split"])
     data_seed = saved.get("seed", seed) if same else seed

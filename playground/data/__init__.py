@@ -6,9 +6,9 @@ the dataset panel shows) and the ``DATASETS`` table of ``DatasetSpec`` records.
 """
 
 from .preview import preview
-from .registry import DATASETS, list_datasets, load, load_settings
+from .registry import DATASETS, list_datasets, load, load_settings, path_choices
 from .spec import DatasetInfo, DatasetSpec, Param
 from .splits import Splits, TensorSplit
 
 __all__ = ["DATASETS", "DatasetInfo", "DatasetSpec", "Param", "Splits", "TensorSplit", "list_datasets", "load_settings",
-           "load", "preview"]
+           "load", "path_choices", "preview"]

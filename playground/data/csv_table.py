@@ -1,11 +1,16 @@
 """A CSV file as a dataset: the first row names the columns, one column is the target.
 
-``target`` names the target column (empty = the last one). ``task`` is ``classification``,
-``regression`` or ``auto`` (text targets, or at most 20 distinct whole numbers, mean
-classification, which needs at least two classes). Every other column must be numeric and within
-float32's range (``1e39`` is finite in float64 but inf in the network); features are standardized
-per batch with training-split statistics (``splits.py``). A text cell in a numeric column, a number
-beyond float32, a missing cell or a ragged row is a DataError naming the file, the line and the column. Owns CSV reading only.
+``target`` names the target column (empty = the last one); ``ignore`` lists columns to leave out
+(an ID, a name, free text), separated by commas. ``task`` is ``classification``, ``regression`` or
+``auto`` (text targets, or at most 20 distinct whole numbers, mean classification, which needs at
+least two classes). Every other column becomes features, in file order: a numeric column as it is
+(within float32's range: ``1e39`` is finite in float64 but inf in the network), a text column
+(categorical) one-hot encoded over its sorted values, at most ``MAX_CATEGORIES`` of them. Missing
+cells (empty, NA, N/A, nan, null, none, ?) are filled in: a numeric column's mean, a text column's
+most frequent value (as scikit-learn's ``SimpleImputer`` does, over all rows); a missing target is
+refused. Features are standardized per batch with training-split statistics (``splits.py``). A text
+cell in a numeric column, a number beyond float32, an empty column or a ragged row is a DataError
+naming the file, the line and the column. Owns CSV reading only.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from .spec import DatasetSpec, Param, RawData
 
 TASKS = ("auto", "classification", "regression")
 MAX_AUTO_CLASSES = 20
+#: a text column with more distinct values than this is an ID or free text, not a category
+MAX_CATEGORIES = 64
+#: cells that mean "no value" (compared lower-case): filled in for features, refused for the target
+MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
 #: the network computes in float32: a finite float64 beyond this becomes inf
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -86,6 +95,32 @@ def read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
     return header, rows, numbers
 
 
+HEADER_BYTES = 64 * 1024  # the header row is looked for in the file's first 64 KB
+
+
+def header(path: str) -> list[str]:
+    """The column names (the first row) of a CSV, reading only its start: quick enough for the GUI."""
+    file = Path(path).expanduser()
+    try:
+        with file.open("rb") as fh:
+            text = fh.read(HEADER_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or exc})", where=str(file),
+                        fix="choose an existing .csv file") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    first = next((row for row in csv.reader(io.StringIO(text, newline=""), dialect)
+                  if any(cell.strip() for cell in row)), [])
+    return [h.strip() for h in first]
+
+
+def _column_choices(path: str) -> dict[str, tuple[str, ...]]:
+    names = tuple(header(path))
+    return {"target": ("", *names)} if names else {}
+
+
 def _target_index(header: list[str], target: str, path: Path) -> int:
     if not target:
         return len(header) - 1
@@ -95,21 +130,70 @@ def _target_index(header: list[str], target: str, path: Path) -> int:
                     fix=f"choose the target from: {', '.join(header)}")
 
 
-def _features(header, rows, lines, target_col, path) -> np.ndarray:
-    cols = [j for j in range(len(header)) if j != target_col]
-    x = np.empty((len(rows), len(cols)), dtype=np.float32)
-    for i, row in enumerate(rows):
-        for k, j in enumerate(cols):
-            value = _number(row[j])
-            if value is None:
-                what = "is empty" if not row[j] else f"has the text {_show(row[j])}"
-                raise DataError(
-                    f"column '{header[j]}' {what}, but features must be numbers",
-                    where=f"{path}:{lines[i]}",
-                    fix=f"fix that cell, remove the column '{header[j]}', or choose it as the target",
-                )
-            x[i, k] = _check_float32(value, row[j], header[j], f"{path}:{lines[i]}")
-    return x
+def is_missing(text: str) -> bool:
+    return text.strip().lower() in MISSING
+
+
+def _column(header, rows, lines, j: int, path: Path) -> np.ndarray:
+    """Column ``j`` as features (N, k): numbers as they are (missing ones: the column's mean), text
+    one-hot encoded over its sorted values (missing ones: the most frequent value, smallest on ties)."""
+    name = header[j]
+    cells = [row[j] for row in rows]
+    present = [i for i, c in enumerate(cells) if not is_missing(c)]
+    if not present:
+        raise DataError(f"column '{name}' is empty in every row", where=str(path),
+                        fix=f"fill it, or ignore the column '{name}' (dataset setting 'ignore')")
+    numbers = {i: _number(cells[i]) for i in present}
+    texts = [i for i in present if numbers[i] is None]
+    if not texts:  # a numeric column
+        values = np.array([_check_float32(numbers[i], cells[i], name, f"{path}:{lines[i]}") for i in present])
+        out = np.full(len(rows), values.mean(), dtype=np.float64)  # imputed: the mean of the cells present
+        out[present] = values
+        return out.astype(np.float32)[:, None]  # (N, 1)
+    if len(texts) < len(present):  # mostly numbers with a stray text cell: a typo, not a category
+        i = texts[0]
+        raise DataError(
+            f"column '{name}' has the text {_show(cells[i])}, but its other cells are numbers",
+            where=f"{path}:{lines[i]}",
+            fix=f"fix that cell, leave it empty (it is then filled in), remove the column '{name}' "
+                "(dataset setting 'ignore'), or choose it as the target")
+    categories = sorted({cells[i] for i in present})
+    if len(categories) > MAX_CATEGORIES:
+        raise DataError(
+            f"column '{name}' holds {len(categories):,} different texts; one-hot encoding would give the "
+            f"network {len(categories):,} inputs for it", where=str(path),
+            fix=f"ignore the column '{name}' (an ID or free text: dataset setting 'ignore'), or group its values")
+    counts = {c: 0 for c in categories}
+    for i in present:
+        counts[cells[i]] += 1
+    fill = min(categories, key=lambda c: (-counts[c], c))  # the most frequent; the smallest on a tie
+    index = {c: k for k, c in enumerate(categories)}
+    out = np.zeros((len(rows), len(categories)), dtype=np.float32)  # (N, categories)
+    for i, cell in enumerate(cells):
+        out[i, index[cell if not is_missing(cell) else fill]] = 1.0
+    return out
+
+
+def _ignored(header: list[str], ignore: str, target_col: int, path: Path) -> set[int]:
+    names = [n.strip() for n in ignore.split(",") if n.strip()]
+    unknown = [n for n in names if n not in header]
+    if unknown:
+        raise DataError(f"no column named '{unknown[0]}' to ignore", where=str(path),
+                        fix=f"ignore some of: {', '.join(header)}")
+    out = {header.index(n) for n in names}
+    if target_col in out:
+        raise DataError(f"the target column '{header[target_col]}' is also ignored", where=str(path),
+                        fix="take it out of 'ignore', or choose another target")
+    if len(out) == len(header) - 1:
+        raise DataError("every feature column is ignored", where=str(path), fix="keep at least one column")
+    return out
+
+
+def features(header, rows, lines, target_col, path, ignore: str = "") -> np.ndarray:
+    """(N, features) float32: every column but the target and the ignored ones, in file order."""
+    skip = _ignored(header, ignore, target_col, path) | {target_col}
+    parts = [_column(header, rows, lines, j, path) for j in range(len(header)) if j not in skip]
+    return np.concatenate(parts, axis=1)
 
 
 def _decide_task(values: list[str], task: str) -> str:
@@ -139,8 +223,12 @@ def load(params: dict, root, seed: int) -> RawData:
         raise DataError("the CSV has only one column", where=str(path),
                         fix="it needs feature columns and a target column (separated by , or ;)")
     t = _target_index(header, params["target"], path)
-    x = _features(header, rows, lines, t, path)
+    x = features(header, rows, lines, t, path, params.get("ignore", ""))
     values = [row[t] for row in rows]
+    gap = next((i for i, v in enumerate(values) if is_missing(v)), None)
+    if gap is not None:
+        raise DataError(f"the target column '{header[t]}' is empty here (a target is never filled in)",
+                        where=f"{path}:{lines[gap]}", fix="fill in that cell or delete the line")
     task = _decide_task(values, params["task"])
     if task == "classification":
         names = _class_names(values)
@@ -169,7 +257,8 @@ SPECS = [
         name="csv",
         title="CSV table",
         task="classification",
-        description="Your own table: one sample per line, numeric feature columns and one target column.",
+        description="Your own table: one sample per line, one target column; text columns are one-hot "
+                    "encoded and missing cells filled in.",
         source="a CSV file you choose",
         input_shape=None,
         classes=(),
@@ -177,10 +266,12 @@ SPECS = [
         parameters={
             "target": Param("", None, None, "name of the target column (empty: the last column)"),
             "task": Param("auto", None, None, "'classification', 'regression' or 'auto'"),
+            "ignore": Param("", None, None, "columns to leave out, separated by commas (an ID, a name, free text)"),
         },
         choices={"task": TASKS},
         available=lambda root=None: bool(root) and Path(root).expanduser().is_file(),
         needs_path="file",
         group="files",
+        path_choices=_column_choices,
     ),
 ]

@@ -4,7 +4,8 @@ Each file is streamed with ``urllib`` (with a timeout) into a hidden temporary f
 final place, its MD5 checked against the published value, then moved into place with
 ``os.replace``; CIFAR's archive is extracted into a temporary folder that is renamed when complete.
 With no network, a bad mirror or a wrong checksum the result is a DataError, and no partial file
-is left behind. Files already present with the right checksum are not fetched again. Owns
+is left behind. A ``cancel`` event (set from another thread: the app's Cancel button) stops the
+download at the next chunk with ``DownloadCancelled``, also leaving nothing behind. Files already present with the right checksum are not fetched again. Owns
 downloading only; reading is ``mnist.py`` / ``cifar.py``.
 """
 
@@ -76,6 +77,28 @@ class _ChecksumError(Exception):
     pass
 
 
+class DownloadCancelled(DataError):
+    """The person cancelled the download (``cancel`` was set); nothing partial was kept."""
+
+
+def _check(name: str, cancel) -> None:
+    if cancel is not None and cancel.is_set():
+        raise DownloadCancelled("download cancelled", where=f"download '{name}'",
+                                fix="start it again when you want the files")
+
+
+def _cancellable(name: str, progress: Progress | None, cancel) -> Progress | None:
+    if cancel is None:
+        return progress
+
+    def report(filename: str, done: int, total: int | None) -> None:
+        _check(name, cancel)
+        if progress:
+            progress(filename, done, total)
+
+    return report
+
+
 def _fetch(url: str, target: Path, md5: str, timeout: float, progress: Progress | None) -> None:
     """Stream ``url`` into a temporary file next to ``target``, check it, move it into place."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
@@ -126,12 +149,14 @@ def _done(name: str, source: Source, dest: Path) -> bool:
 
 
 def download(name: str, *, dest: str | os.PathLike | None = None, timeout: float = 30.0,
-             progress: Progress | None = None) -> Path:
-    """Fetch dataset ``name`` into ``dest`` (default: the per-user data folder); return the folder."""
+             progress: Progress | None = None, cancel=None) -> Path:
+    """Fetch dataset ``name`` into ``dest`` (default: the per-user data folder); return the folder.
+    ``cancel``: a ``threading.Event``; once set, the download stops at its next chunk."""
     if name not in SOURCES:
         raise DataError(f"'{name}' cannot be downloaded", where="download",
                         fix=f"choose one of: {', '.join(SOURCES)}")
     source = SOURCES[name]
+    progress = _cancellable(name, progress, cancel)
     dest = Path(dest) if dest else locations.dataset_dir(name)
     created = not dest.exists()
     try:
@@ -146,6 +171,7 @@ def download(name: str, *, dest: str | os.PathLike | None = None, timeout: float
             target = dest / filename
             if target.is_file() and md5_of(target) == md5:
                 continue
+            _check(name, cancel)  # a cancel before the first byte counts too
             _fetch_any(name, source, filename, md5, target, timeout, progress)
             if source.extract:
                 _extract(target, source.extract, dest)

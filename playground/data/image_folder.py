@@ -1,7 +1,8 @@
 """An image folder with one sub-folder per class (PNG / JPEG), resized to a chosen square size.
 
 ``root/cats/*.png``, ``root/dogs/*.jpg`` -> classes ("cats", "dogs"), sorted by name; hidden
-folders are ignored. Images are read with Pillow, converted to gray or RGB, resized (bilinear) and
+folders are ignored. Images are read with Pillow, turned upright by their EXIF orientation (a phone
+photo stored sideways), converted to gray or RGB, resized (bilinear) and
 kept as one uint8 tensor (N, C, size, size). An image whose header declares more than
 ``MAX_PIXELS`` is refused before it is decoded. An empty folder, a class folder without images, or an
 unreadable image is a DataError naming the place and the fix. Owns this loader only.
@@ -58,7 +59,7 @@ def scan(folder: Path) -> list[tuple[str, list[Path]]]:
 
 def read_image(path: Path, mode: str, size: int) -> np.ndarray:
     """One image as uint8 (C, size, size)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
@@ -68,6 +69,7 @@ def read_image(path: Path, mode: str, size: int) -> np.ndarray:
                     f"the image declares {width:,} x {height:,} = {width * height:,} pixels, more than the {MAX_PIXELS:,} this "
                     f"loader decodes (a picture this large is a decompression bomb or needs shrinking)",
                     where=str(path), fix="shrink the image or delete the file")
+            im = ImageOps.exif_transpose(im)  # a phone photo stored sideways, upright as its viewer shows it
             im = im.convert(mode).resize((size, size), Image.Resampling.BILINEAR)
             arr = np.array(im, dtype=np.uint8)
     except Image.DecompressionBombError as exc:

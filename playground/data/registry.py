@@ -45,15 +45,29 @@ def load(name: str, *, params: dict | None = None, split=(0.7, 0.15, 0.15), seed
 
 
 def load_settings(dataset: dict, seed: int = 0, root: str | None = None) -> Splits:
-    """Load a project's dataset settings: ``{"name", "params", "split", "augment", "seed"}`` (all but the
-    name optional). The data's own ``seed`` wins; without one the data comes from ``seed`` (the
-    training seed), as in projects made before datasets had their own seed."""
-    kwargs: dict = {"params": dataset.get("params") or {}, "seed": dataset.get("seed", seed), "root": root}
+    """Load a project's dataset settings: ``{"name", "params", "split", "augment", "seed", "path"}``
+    (all but the name optional). The data's own ``seed`` wins; without one the data comes from
+    ``seed`` (the training seed), as in projects made before datasets had their own seed. ``path``
+    (the CSV file, the image folder, or a folder holding MNIST / CIFAR-10 files) wins over ``root``."""
+    kwargs: dict = {"params": dataset.get("params") or {}, "seed": dataset.get("seed", seed),
+                    "root": dataset.get("path") or root}
     if dataset.get("split"):
         kwargs["split"] = tuple(dataset["split"])
     if dataset.get("augment"):
         kwargs["augment"] = dataset["augment"]
     return load(dataset.get("name"), **kwargs)
+
+
+def path_choices(name: str, path: str | None) -> dict[str, tuple[str, ...]]:
+    """Parameter choices that depend on the chosen file (a CSV's columns); {} when there are none or
+    the file cannot be read yet (loading it then says why)."""
+    spec = DATASETS.get(name)
+    if spec is None or spec.path_choices is None or not path:
+        return {}
+    try:
+        return spec.path_choices(path)
+    except DataError:
+        return {}
 
 
 def describe(spec: DatasetSpec, root: str | None = None) -> dict:

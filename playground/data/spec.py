@@ -76,6 +76,8 @@ class DatasetSpec:
 
     ``input_shape`` is ``None`` where it depends on the user's file (CSV, image folder);
     ``needs_path`` is ``"file"`` or ``"folder"`` when ``root`` must be given to load at all.
+    ``path_choices(path) -> {parameter: choices}`` gives choices that depend on the chosen file
+    (a CSV's columns for ``target``), read quickly enough for the GUI thread.
     """
 
     name: str
@@ -92,6 +94,7 @@ class DatasetSpec:
     available: Callable[..., bool] = _always
     needs_path: str | None = None
     group: str = "generated"
+    path_choices: Callable[[str], dict[str, tuple[str, ...]]] | None = None
 
     @property
     def num_classes(self) -> int:

@@ -8,6 +8,9 @@ Format (version 1)::
      "dataset": {"name": "shapes", "params": {...}},
      "training": {...the training settings...}}
 
+The dataset section may also hold ``split``, ``augment``, its own ``seed`` and ``path`` (the CSV
+file, image folder or MNIST / CIFAR-10 folder the data is read from; kept as written).
+
 Edges name their nodes; the optional third number is the input slot of a merge node. Missing
 parameters take their defaults; missing positions get an automatic layout. Loading a broken file
 raises ``ProjectFileError`` naming the place (``graph.nodes[3].params.kernel_size: must be at
@@ -187,6 +190,8 @@ def _dataset(data: dict) -> dict:
         out["augment"] = dict(data["augment"])
     if data.get("seed") is not None:
         out["seed"] = file_checks.seed(data["seed"], "dataset.seed")  # the data's own seed; else the training seed
+    if data.get("path"):  # the file or folder the data is read from (CSV, image folder, MNIST files)
+        out["path"] = file_checks.text(data["path"], "dataset.path")
     return out
 
 

@@ -1,10 +1,13 @@
-"""The dataset panel's form: which dataset, its parameters, split ratios and augmentation.
+"""The dataset panel's form: which dataset, the file or folder it reads, its parameters, split
+ratios and augmentation.
 
 Owns the widgets and turning them into a dataset dict (``value``) and back (``show``). The form is
 generated from two tables: the records ``playground.data.list_datasets()`` gives (name, title,
 group, parameters with default/min/max/doc/choices) and ``playground.data.augment.OPTIONS``. It
 does not check values against the data package or write to the project: it emits ``edited`` and
-the panel decides (``dataset_panel.py``).
+the panel decides (``dataset_panel.py``). Datasets read from the user's files (``needs_path``) get
+a path field with a Choose… button (a file or folder dialog); the panel may turn parameters into
+choices that depend on that file (``set_choices``: a CSV's columns for the target).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 DEFAULT_SPLIT = (0.7, 0.15, 0.15)
 SPLIT_NAMES = ("train", "val", "test")
@@ -24,6 +28,12 @@ LABELS = {"n_points": "Points", "n_images": "Images", "official_test": "Official
           "noise": "Noise", "frequency": "Frequency", "bumps": "Bumps", "rotation": "Rotation (°)",
           "size": "Image size (px)", "color": "Colour", "target": "Target column", "task": "Task",
           "flip": "Flip left-right", "shift": "Shift (px)", "rotate": "Rotate (°)", "erase": "Random erase"}
+
+#: what an empty choice means, per parameter (shown in its combo instead of a blank line)
+EMPTY_CHOICE = {"target": "(the last column)"}
+#: needs_path -> (button tip, file-dialog filter; None: a folder)
+PICKERS = {"file": ("Choose the CSV file", "CSV files (*.csv *.tsv *.txt);;All files (*)"),
+           "folder": ("Choose the folder (one sub-folder of PNG / JPEG images per class)", None)}
 
 AUGMENT_OFF_TIP = ("Augmentation changes training images at random (mirror, shift, rotate, noise, erase) "
                    "so the network sees more variety. This dataset has no images, so it does not apply.")
@@ -74,7 +84,8 @@ def read(widget: QWidget):
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
     if isinstance(widget, QComboBox):
-        return widget.currentText()
+        data = widget.currentData()  # choices with a label of their own ("(the last column)": "")
+        return data if data is not None else widget.currentText()
     if isinstance(widget, QDoubleSpinBox):
         return round(widget.value(), widget.decimals())
     if isinstance(widget, QSpinBox):
@@ -86,7 +97,8 @@ def write(widget: QWidget, value) -> None:
     if isinstance(widget, QCheckBox):
         widget.setChecked(bool(value))
     elif isinstance(widget, QComboBox):
-        widget.setCurrentIndex(max(0, widget.findText(str(value))))
+        index = widget.findData(value)
+        widget.setCurrentIndex(max(0, index if index >= 0 else widget.findText(str(value))))
     elif isinstance(widget, QDoubleSpinBox):
         widget.setValue(float(value))
     elif isinstance(widget, QSpinBox):
@@ -123,6 +135,20 @@ class DatasetForm(QWidget):
         self.combo.setMinimumContentsLength(12)
         self.combo.setToolTip("The data the network trains on")
         self.combo.currentIndexChanged.connect(self._combo_changed)
+        self.path_row = QWidget()
+        path_layout = QHBoxLayout(self.path_row)
+        path_layout.setContentsMargins(0, 0, 0, 0)
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("dataset_path")
+        self.path_edit.setAccessibleName("Dataset file or folder")
+        self.path_edit.editingFinished.connect(self._path_typed)
+        self.path_button = QPushButton("Choose…")
+        self.path_button.setObjectName("dataset_path_choose")
+        self.path_button.clicked.connect(self.choose_path)
+        path_layout.addWidget(QLabel("From"))
+        path_layout.addWidget(self.path_edit, 1)
+        path_layout.addWidget(self.path_button)
+        self.path_row.hide()
         self.params_box = QGroupBox("Parameters")
         self.params_form = QFormLayout(self.params_box)
         self.params_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -175,6 +201,7 @@ class DatasetForm(QWidget):
         layout.addWidget(self.combo)
         self.details_slot = QVBoxLayout()  # the panel puts its description here, under the combo
         layout.addLayout(self.details_slot)
+        layout.addWidget(self.path_row)
         layout.addWidget(self.params_box)
         layout.addWidget(self.split_box)
         layout.addWidget(self.augment_box)
@@ -224,6 +251,8 @@ class DatasetForm(QWidget):
             name = str(dataset.get("name", ""))
             index = self.combo.findData(name, Qt.ItemDataRole.UserRole)
             self.combo.setCurrentIndex(index)
+            self.path_edit.setText(str(dataset.get("path") or ""))
+            self._update_path_row(name)
             self._build_params(name, dataset.get("params") or {})
             split = dataset.get("split") or DEFAULT_SPLIT
             for box, value in zip(self.split_boxes, list(split) + [0, 0, 0]):
@@ -247,6 +276,8 @@ class DatasetForm(QWidget):
             if value != record.get("parameters", {}).get(key, {}).get("default"):
                 params[key] = value
         out: dict = {"name": name, "params": params}
+        if record.get("needs_path") and self.path_edit.text().strip():
+            out["path"] = self.path_edit.text().strip()
         split = self.split()
         if split != list(DEFAULT_SPLIT):
             out["split"] = split
@@ -283,6 +314,59 @@ class DatasetForm(QWidget):
             none.setStyleSheet("color:#5A6270")
             self.params_form.addRow(none)
 
+    # ---- the file or folder the data comes from -----------------------------------------------------
+
+    def _update_path_row(self, name: str) -> None:
+        kind = self.records.get(name, {}).get("needs_path")
+        self.path_row.setVisible(bool(kind))
+        if kind in PICKERS:
+            self.path_button.setToolTip(PICKERS[kind][0])
+            self.path_edit.setPlaceholderText(f"no {kind} chosen yet: press Choose…")
+
+    def choose_path(self) -> None:
+        """Ask for the file or folder (a dialog), then tell the panel (``edited``)."""
+        kind = self.records.get(self.name, {}).get("needs_path")
+        if kind not in PICKERS:
+            return
+        title, filters = PICKERS[kind]
+        start = self.path_edit.text().strip()
+        if filters is None:
+            chosen = QFileDialog.getExistingDirectory(self, title, start)
+        else:
+            chosen = QFileDialog.getOpenFileName(self, title, start, filters)[0]
+        if chosen and chosen != self.path_edit.text():
+            self.path_edit.setText(chosen)
+            self._changed()
+
+    def _path_typed(self) -> None:
+        if self.path_edit.isModified():
+            self.path_edit.setModified(False)
+            self._changed()
+
+    def set_choices(self, choices: dict[str, tuple]) -> None:
+        """Turn parameters into combos of ``choices`` (a CSV's columns), keeping their values."""
+        self._quiet = True
+        try:
+            for key, options in choices.items():
+                old = self.param_widgets.get(key)
+                if old is None:
+                    continue
+                current = read(old)
+                box = QComboBox()
+                for option in options:
+                    box.addItem(EMPTY_CHOICE.get(key, "") if option == "" else str(option), option)
+                if current not in options:
+                    box.addItem(str(current), current)  # kept as the project has it; loading says why
+                write(box, current)
+                box.setToolTip(old.toolTip())
+                box.setObjectName(f"dataset_param_{key}")
+                self.params_form.replaceWidget(old, box)
+                old.deleteLater()
+                self.param_widgets[key] = box
+                box.currentIndexChanged.connect(self._changed)
+        finally:
+            self._quiet = False
+
     def _update_augment_enabled(self, name: str) -> None:
         image = is_image(self.records.get(name))
         self.augment_box.setEnabled(image)
@@ -310,6 +394,8 @@ class DatasetForm(QWidget):
         self._quiet = True
         try:
             self._build_params(self.name, {})  # another dataset starts from its defaults
+            self.path_edit.clear()  # a CSV file is no image folder
+            self._update_path_row(self.name)
             self._update_augment_enabled(self.name)
         finally:
             self._quiet = False

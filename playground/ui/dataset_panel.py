@@ -7,8 +7,9 @@ computed in a background thread so that loading 60,000 images never freezes the 
 
 The dataset's name shows at once; the form and details come once the background import has loaded
 ``playground.data`` (it imports torch), so the window's first paint is not delayed. A change the
-person makes is checked here (split ratios, files on this computer, a dataset that needs a path)
-and written with ``Document.set_dataset`` only when it is good; otherwise the panel says what is
+person makes is checked here (split ratios, files on this computer, the file or folder a CSV or
+image-folder dataset reads, chosen with the form's Choose… button) and written with
+``Document.set_dataset`` (one undo step) only when it is good; otherwise the panel says what is
 wrong and the project stays as it was.
 """
 
@@ -55,6 +56,7 @@ class DatasetPanel(QWidget):
         self.form = None  # DatasetForm, built once playground.data is loaded
         self.preview = None  # DatasetPreview, likewise
         self.loader = None
+        self.download = None  # DownloadRow, built with the form
         self.sample_seed = 0
         self._token = 0
         self._answered = 0  # the last request whose answer reached the GUI thread
@@ -140,8 +142,10 @@ class DatasetPanel(QWidget):
         self._fill_form()
 
     def shutdown(self) -> bool:
-        """Join the preview's worker thread (the window is closing). True when none is left."""
-        return self.loader.shutdown() if self.loader is not None else True
+        """Join the preview's and the download's worker threads (the window is closing). True when
+        none is left."""
+        downloaded = self.download.shutdown() if self.download is not None else True
+        return (self.loader.shutdown() if self.loader is not None else True) and downloaded
 
     def _build(self) -> None:
         from playground.ui.dataset_form import DatasetForm
@@ -151,6 +155,11 @@ class DatasetPanel(QWidget):
         self.form.edited.connect(self._edited)
         self.form.details_slot.addWidget(self.label)  # the description sits under the combo
         self.body_layout.insertWidget(0, self.form)
+        from playground.ui.dataset_download import DownloadRow
+
+        self.download = DownloadRow()
+        self.download.finished.connect(self._downloaded)
+        self.body_layout.insertWidget(self.body_layout.indexOf(self.message) + 1, self.download)
         self.preview = DatasetPreview()
         self.body_layout.insertWidget(self.body_layout.count() - 1, self.preview)
         self.loader = PreviewLoader(self)
@@ -162,6 +171,7 @@ class DatasetPanel(QWidget):
         """Put the project's dataset into the form, describe it and preview it."""
         dataset = dict(self.doc.project.dataset or {})
         self.form.fill(dataset)
+        self._update_choices(dataset)
         self.message.hide()
         self._show_details()
         if self.form.name != dataset.get("name"):
@@ -173,6 +183,8 @@ class DatasetPanel(QWidget):
         self.details = next((d for d in self.table or [] if d["name"] == self.name), None)
         if self.details is None:
             self.details = {"name": self.name, "description": "(not in the dataset table)"}
+        if self.download is not None:
+            self.download.offer(self.details)
         self.refresh()
 
     # ---- edits ---------------------------------------------------------------------------------------
@@ -182,6 +194,9 @@ class DatasetPanel(QWidget):
         if self.details is None or self.details.get("name") != self.form.name:
             self._show_details()
         dataset = self.form.value()
+        if dataset.get("path") != (self.doc.project.dataset or {}).get("path"):
+            self._update_choices(dataset)  # another CSV: other columns to choose the target from
+            dataset = self.form.value()
         current = dict(self.doc.project.dataset or {})
         if "seed" in current and current.get("name") == dataset["name"]:
             dataset["seed"] = current["seed"]  # regenerated samples stay while their settings change
@@ -196,18 +211,35 @@ class DatasetPanel(QWidget):
         if dataset == dict(self.doc.project.dataset or {}):  # back to what the project has
             self._check_and_preview(dataset)
         else:
-            self.doc.set_dataset(dataset)  # emits dataset_changed, which previews it
+            self.doc.set_dataset(dataset, title=(self.details or {}).get("title"))  # previews on dataset_changed
 
     def problem(self, dataset: dict) -> str | None:
         """Why ``dataset`` cannot be used from the app, in words a student reads; None if it can."""
         record = self.details or {}
         title = record.get("title", dataset.get("name"))
-        if record.get("needs_path"):
-            return (f"{title} reads a {record['needs_path']} you choose, and a project cannot name one yet: "
-                    "use it from Python (playground.data.load(..., root=PATH)).")
+        kind = record.get("needs_path")
+        if kind:
+            from pathlib import Path
+
+            path = str(dataset.get("path") or "")
+            if not path:
+                return f"{title} reads a {kind} you choose: press Choose… above to pick it."
+            exists = Path(path).expanduser().is_file() if kind == "file" else Path(path).expanduser().is_dir()
+            if not exists:
+                return f"{title}: there is no {kind} {path}. Press Choose… above to pick another."
+            return self._ratio_problem(dataset)
         if record.get("available") is False:
+            from playground.data.download import SOURCES
+
+            if record.get("name") in SOURCES:
+                return (f"{title} is not on this computer yet: press Download below to fetch it "
+                        f"({record.get('source', '')}).")
             return (f"{title} is not on this computer. Run  playground datasets  in a terminal to see "
                     f"where to get it ({record.get('source', '')}), then press Regenerate.")
+        return self._ratio_problem(dataset)
+
+    @staticmethod
+    def _ratio_problem(dataset: dict) -> str | None:
         from playground.core.errors import DataError
         from playground.data.splits import check_ratios
 
@@ -216,6 +248,14 @@ class DatasetPanel(QWidget):
         except DataError as exc:
             return f"Split ratios not used: {exc.message}. {exc.fix[0].upper()}{exc.fix[1:]}."
         return None
+
+    def _update_choices(self, dataset: dict) -> None:
+        """Parameters whose choices come from the chosen file (a CSV's columns for the target)."""
+        from playground.data import path_choices
+
+        choices = path_choices(str(dataset.get("name", "")), dataset.get("path"))
+        if choices:
+            self.form.set_choices(choices)
 
     def _project_summary(self) -> str:
         dataset = self.doc.project.dataset or {}
@@ -234,6 +274,7 @@ class DatasetPanel(QWidget):
             return
         if self.doc.project.dataset != self.form.value():  # changed elsewhere (undo, another panel)
             self.form.fill(dict(self.doc.project.dataset))
+            self._update_choices(dict(self.doc.project.dataset))
             self._show_details()
         self._check_and_preview(dict(self.doc.project.dataset))
 
@@ -259,18 +300,35 @@ class DatasetPanel(QWidget):
             dataset["seed"] = training_seed(self.doc) + 1
             self.doc.set_dataset(dataset)  # new points for training too; the preview follows dataset_changed
             return
-        if self.table is not None:  # files fetched since: availability may have changed
+        self._reload_table()
+
+    def _reload_table(self) -> None:
+        """Read the dataset table again (files fetched since: availability may have changed) and
+        show the project's dataset from it."""
+        if self.table is not None:
             try:
                 from playground.data import list_datasets
 
                 self.table = list_datasets()
                 self.form.set_table(self.table)
                 self.form.fill(dict(self.doc.project.dataset))
+                self._update_choices(dict(self.doc.project.dataset))
                 self._show_details()
             except Exception:
                 pass
         self.message.hide()
         self._check_and_preview(dict(self.doc.project.dataset))
+
+    def _downloaded(self, name: str, outcome: str) -> None:
+        """A download ended: when the files arrived, describe and preview the dataset, and take it
+        into the project if the form was showing it (it was refused while missing)."""
+        if outcome != "ready":
+            return
+        wanted = self.form.value() if self.form.name == name else None
+        self._reload_table()
+        if wanted is not None and wanted != dict(self.doc.project.dataset or {}):
+            self.form.fill(wanted)
+            self._edited()
 
     def _request_preview(self) -> None:
         self._token = self.loader.request(dict(self.doc.project.dataset), training_seed(self.doc), self.sample_seed)
@@ -321,5 +379,5 @@ class DatasetPanel(QWidget):
             rows.append(f"<b>Source</b>: {d['source']}")
         if d.get("available") is False and not d.get("needs_path"):
             rows.append(f"<span style='color:{style.WARNING.name()}'>Not on this computer yet: "
-                        f"see <tt>playground datasets</tt> to get it.</span>")
+                        f"press Download below (or see <tt>playground datasets</tt>).</span>")
         self.label.setText("<br>".join(r for r in rows if r))

@@ -5,7 +5,9 @@ project only swaps what the document forwards. After every change the document r
 inference and validation (milliseconds) and emits ``analysis_changed``; inside ``batch()`` it
 waits until the batch ends. Edits come in through ``execute`` (one command) or ``compound`` (a
 function that makes several edits, recorded as one undo step). A refused edit emits ``refused``
-with the graph's message and changes nothing.
+with the graph's message and changes nothing. The dataset and training settings change through
+``set_dataset`` / ``set_training``, which push ``settings_commands.SetSettings`` on the same undo
+stack, so one Ctrl+Z takes back the last edit of any kind.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from playground.graph.shapes import GraphShapes, infer
 from playground.graph.snapshot import restore, take
 from playground.graph.validate import Issue, validate
 from playground.ui.commands import GraphCommand, GraphDiff
+from playground.ui.settings_commands import SetSettings, changes_between, describe
 
 FORWARDED = ("node_added", "node_removed", "node_changed", "edge_added", "edge_removed")
 
@@ -37,6 +40,7 @@ class Document(QObject):
     dirty_changed = Signal(bool)
     refused = Signal(str)  # an edit the graph refused: its message
     dataset_changed = Signal()  # the project's dataset settings (name, params, split, augment) changed
+    training_changed = Signal(object)  # the project's training settings changed: a tuple of the keys
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -88,18 +92,43 @@ class Document(QObject):
         return self._unsaved or not self.undo_stack.isClean()
 
     def mark_dirty(self) -> None:
-        """The project changed outside the graph (training or dataset settings): no undo step, but
-        the file on disk is out of date."""
+        """The project changed without an undo step (Reset's new seed, a restored autosave): the
+        file on disk is out of date."""
         self._unsaved = True
         self.dirty_changed.emit(True)
 
-    def set_dataset(self, dataset: dict) -> None:
-        """Store new dataset settings in the project (a plain dict: name, params, split, augment)."""
-        if dict(dataset) == dict(self._project.dataset or {}):
+    def set_dataset(self, dataset: dict, text: str | None = None, title: str | None = None) -> None:
+        """Store new dataset settings (a plain dict: name, params, split, augment, path, ...) as one
+        undo step; ``title`` names the new dataset in the step's text ("Change dataset to MNIST")."""
+        self._set_settings("dataset", dataset, text, title)
+
+    def set_training(self, training: dict, text: str | None = None, undoable: bool = True) -> None:
+        """Store new training settings (``TrainConfig.to_dict()``) as one undo step, or, with
+        ``undoable=False`` (Reset's new seed), without one (the file is still marked changed)."""
+        if not undoable:
+            changes = changes_between(dict(self._project.training or {}), dict(training))
+            if changes:
+                self.settings_replaced("training", dict(training), tuple(changes))
+                self.mark_dirty()
             return
-        self._project.dataset = dict(dataset)
-        self.mark_dirty()
-        self.dataset_changed.emit()
+        self._set_settings("training", training, text, None)
+
+    def _set_settings(self, part: str, values: dict, text: str | None, title: str | None) -> None:
+        changes = changes_between(dict(getattr(self._project, part) or {}), dict(values))
+        if not changes:
+            return
+        command = SetSettings(self, part, changes, text or describe(part, changes, title))
+        self.settings_replaced(part, dict(values), tuple(changes))
+        command.applied = True
+        self.undo_stack.push(command)
+
+    def settings_replaced(self, part: str, values: dict, keys: tuple) -> None:
+        """Put ``values`` in as the project's ``part`` and tell the panels (commands call this)."""
+        setattr(self._project, part, values)
+        if part == "dataset":
+            self.dataset_changed.emit()
+        else:
+            self.training_changed.emit(keys)
 
     def mark_saved(self) -> None:
         self._unsaved = False

@@ -212,6 +212,7 @@ class TrainingSession(QObject):
         self.timer.setInterval(DRAIN_MS)
         self.timer.timeout.connect(self.drain)
         doc.project_replaced.connect(self.discard)
+        doc.training_changed.connect(self._settings_changed)
 
     # ---- settings --------------------------------------------------------------------------------
 
@@ -230,24 +231,35 @@ class TrainingSession(QObject):
             node.pop("pos", None)  # moving a box on the canvas changes nothing the trainer sees
         return json.dumps([graph, self.doc.project.dataset, fixed], sort_keys=True, default=str)
 
-    def apply_setting(self, **changes) -> str:
-        """Store changed settings in the project; live ones reach a running trainer at once.
+    def apply_setting(self, undoable: bool = True, **changes) -> str:
+        """Store changed settings in the project (one undo step unless ``undoable`` is False); live
+        ones reach a running trainer at once (``_settings_changed``, which undo and redo reach too).
         Returns "live" or "on reset". Bad values raise PlaygroundError (nothing changes)."""
         from playground.train.config import LIVE
 
-        new = self.config().replace(**changes)
-        self.doc.project.training = new.to_dict()
-        self.doc.mark_dirty()  # settings are not graph edits: no undo step, but the file is changed
+        old = self.config().to_dict()
+        new = self.config().replace(**changes).to_dict()
+        values = dict(self.doc.project.training or {})  # only what changed: the step names it
+        values.update({k: v for k, v in new.items() if old.get(k) != v})
+        self.doc.set_training(values, undoable=undoable)
+        return "live" if set(changes) <= LIVE else "on reset"
+
+    def _settings_changed(self, keys: tuple) -> None:
+        """The project's training settings changed (an edit, undo or redo): pass live ones on."""
+        from playground.train.config import LIVE
+
+        self.settings_changed.emit()
         trainer = self.trainer
-        live = {k: getattr(new, k) for k in changes if k in LIVE}
+        if trainer is None:
+            return
+        new = self.config()
+        live = {k: getattr(new, k) for k in keys if k in LIVE}
         if "optimizer" in live:
             live["optimizer_params"] = new.optimizer_params
         if "schedule" in live:
             live["schedule_params"] = new.schedule_params
-        if trainer is not None and live:
+        if live:
             self._command(lambda t: t.update_config(**live))
-        self.settings_changed.emit()
-        return "live" if set(changes) <= LIVE else "on reset"
 
     # ---- commands (GUI thread) -------------------------------------------------------------------
 
@@ -286,7 +298,7 @@ class TrainingSession(QObject):
     def reset(self) -> None:
         """New initial weights (the next seed) and a fresh run; a running run goes on from them."""
         seed = self.config().seed + 1
-        self.apply_setting(seed=seed)
+        self.apply_setting(undoable=False, seed=seed)  # an action, not an edit: no undo step
         if self.trainer is not None and self._built_from == self._signature():
             self._command(lambda t: t.reset(seed))
             if not self._training():

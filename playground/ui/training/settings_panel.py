@@ -6,11 +6,11 @@ Owns ``SettingsPanel``. Each edit goes through ``TrainingSession.apply_setting``
 epochs, early stopping) reach a running trainer without resetting the network; the others (loss,
 seed, device) are marked "on Reset". The learning rate has a log-scale slider and, beside it, a
 typed entry that shows the project's exact value whatever it is (the slider only covers 1e-5..10);
-the other real numbers are typed entries too, so no valid value is ever clamped or rounded away. The
-form follows changes made elsewhere: ``TrainingSession.settings_changed`` (the learning-rate
-finder's "use", a script), an undo or redo on the document's stack, and a newly opened project. A
-refused value is shown under the form and changes nothing. It does not own the settings themselves
-(the project).
+the other real numbers are typed entries too, so no valid value is ever clamped or rounded away.
+Every change is one step on the project's undo stack. The form follows changes made elsewhere:
+``Document.training_changed`` and ``TrainingSession.settings_changed`` (undo, redo, the
+learning-rate finder's "use"), and a newly opened project. A refused value is shown under the form
+and changes nothing. It does not own the settings themselves (the project).
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ class SettingsPanel(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.sub_forms: dict[str, QFormLayout] = {}
         self._loading = False
+        self._applying = False  # our own edit is being stored: the form already shows it
         inner = QWidget()
         self.form = QFormLayout(inner)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -126,6 +127,7 @@ class SettingsPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
         session.doc.project_replaced.connect(self.load)
+        session.doc.training_changed.connect(self._changed_elsewhere)
         session.run_started.connect(lambda _seed: self.load())
         session.settings_changed.connect(self.load)  # the LR finder's "use", anything else that sets them
         session.doc.undo_stack.indexChanged.connect(lambda _i: self.load())  # undo / redo of any edit
@@ -277,6 +279,11 @@ class SettingsPanel(QWidget):
         finally:
             self._loading = False
 
+    def _changed_elsewhere(self, _keys) -> None:
+        """Undo, redo or another panel changed the settings: show them."""
+        if not self._applying:
+            self.load()
+
     def _apply_param(self, name: str, pname: str, value) -> None:
         params = dict(getattr(self.session.config(), f"{name}_params"))
         params[pname] = value
@@ -288,12 +295,16 @@ class SettingsPanel(QWidget):
         current = self.session.config().to_dict()
         if all(current.get(k) == v for k, v in changes.items()):
             return
+        self._applying = True
         try:
             when = self.session.apply_setting(**changes)
         except PlaygroundError as exc:
+            self._applying = False
             self.note.setText(f"<span style='color:#D62728'>Not changed: {exc}</span>")
             self.load()
             return
+        finally:
+            self._applying = False
         said = ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in changes.items())
         if when == "live":
             self.note.setText(f"{said}: applied{' now' if self.session.busy else ''}.")

@@ -191,8 +191,12 @@ def test_bad_csv_files(tmp_path, text, words):
 
 
 def test_csv_regression_target_must_be_numeric(tmp_path):
-    path = _csv(tmp_path, "a,y\n1,2.5\n2,n/a\n")
+    path = _csv(tmp_path, "a,y\n1,2.5\n2,abc\n")
     with pytest.raises(DataError, match="regression needs numbers") as err:
+        load("csv", root=path, params={"task": "regression"})
+    assert f"{path}:3" in str(err.value)
+    path = _csv(tmp_path, "a,y\n1,2.5\n2,n/a\n")  # a missing target is never filled in
+    with pytest.raises(DataError, match="target column 'y' is empty") as err:
         load("csv", root=path, params={"task": "regression"})
     assert f"{path}:3" in str(err.value)
 
