@@ -1,8 +1,9 @@
 """The main window: the canvas in the middle, dockable panels around it, menus from the action
 table, and the status bar's one-line verdict on the network.
 
-Panels: Layers (palette), Inspector, Dataset, and Problems / Summary / Code tabbed at the bottom.
-Their arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
+Panels: Layers (palette), Inspector, Dataset, Problems / Summary / Code, and the training, inside
+and Learn docks, arranged by workspace (``ui.workspaces``: Build, Train, Look Inside, Learn); each
+workspace's arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
 whole life; opening another project swaps the document's project, and every panel follows.
 """
 
@@ -33,8 +34,7 @@ from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
 from playground.ui.summary_view import SummaryView
 from playground.ui.training.attach import TrainingUI
-
-LAYOUT_VERSION = 1
+from playground.ui.workspaces import Workspaces
 
 
 class _PaintWatch(QObject):
@@ -90,12 +90,16 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self)
         self._build_menus()
         self.training.add_menu()
+        self.workspaces = Workspaces(self)
+        self.removeToolBar(self.workspaces.toolbar)  # first on the row, before the training controls
+        self.insertToolBar(self.training.toolbar, self.workspaces.toolbar)
+        self.workspaces.toolbar.show()
+        self.workspaces.add_menu(self._view_menu)
         follow_selection(self)  # the Learn views that show the selected layer
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)
-        self._default_sizes()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.workspaces.apply_default()
         self._restored = restore_layout and self.restore_layout()
         self.update_title()
         self.update_verdict()
@@ -137,7 +141,7 @@ class MainWindow(QMainWindow):
             if spec.key == "save_as":
                 menu.addSeparator()
                 menu.addMenu(export)
-        view = menus["View"]
+        view = self._view_menu = menus["View"]
         view.addSeparator()
         panels = view.addMenu("&Panels")
         for dock in self.docks.values():
@@ -243,35 +247,28 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         settings = config.settings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.workspaces.save(settings)
 
     def restore_layout(self) -> bool:
         settings = config.settings()
-        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
-
-    def _default_sizes(self) -> None:
-        self.resizeDocks([self.docks["layers"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["inspector"], self.dataset_dock], [520, 230], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["problems"]], [120], Qt.Orientation.Vertical)
+        return self.workspaces.restore(settings)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._restored and not getattr(self, "_sized", False):
             self._sized = True  # dock sizes only stick once the window has its real size
-            self._default_sizes()
+            self.workspaces.apply_sizes()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
-            dock.show()
-        self.training.hide_learn()
-        self._default_sizes()
-        self.docks["problems"].raise_()
+        """The current workspace's docks back where its record puts them."""
+        self.workspaces.apply_default()
 
     def show_panel(self, key: str) -> None:
+        """Show dock ``key``, going to the workspace that holds it first."""
+        self.workspaces.show_dock(key)
         dock = self.docks[key]
         dock.show()
         dock.raise_()
