@@ -70,6 +70,8 @@ ACTIONS = (
                "reset_layout", True),
     ActionSpec("auto_layout", "Network", "&Auto Layout", ("Ctrl+L",), "Arrange the layers top to bottom",
                "auto_layout"),
+    ActionSpec("connect", "Network", "&Connect Selected Layers", ("Ctrl+E",),
+               "Connect the two selected layers, the upper one into the lower one (undoable)", "connect_selected"),
     ActionSpec("check", "Network", "&Check Network", ("Ctrl+K",), "List every problem and show the summary table",
                "check_network"),
     ActionSpec("help", "Help", "&Getting Started", ("F1",), "How to build a network here", "help.getting_started"),

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtGui import QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
 from playground.graph.project import Project
 from playground.graph.shapes import format_shape, human_count
-from playground.ui import config, preload
+from playground.ui import config, preload, style
 from playground.ui.actions import ACTIONS, MENUS, build_actions
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
@@ -64,6 +64,9 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.doc, self.editor, self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
+        self.view.setAccessibleName("Network canvas")
+        self.view.setAccessibleDescription("The layers of the network and their connections; select two layers "
+                                           "and press Ctrl+E to connect them")
         self._paint_watch = _PaintWatch(self._painted)
         self.view.viewport().installEventFilter(self._paint_watch)
         self.palette = Palette()
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self.insertToolBar(self.training.toolbar, self.workspaces.toolbar)
         self.workspaces.toolbar.show()
         self.workspaces.add_menu(self._view_menu)
+        self._build_theme_menu()
         follow_selection(self)  # the Learn views that show the selected layer
         self._build_status_bar()
         self._wire()
@@ -114,6 +118,9 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{key}")
         dock.setWidget(widget)
+        dock.setAccessibleName(f"{title} panel")
+        if not widget.accessibleName():
+            widget.setAccessibleName(title)
         self.addDockWidget(area, dock)
         self.docks[key] = dock
 
@@ -158,6 +165,30 @@ class MainWindow(QMainWindow):
             "canvas": [self.action_map[k] for k in ("paste", "select_all", "auto_layout", "fit")],
         }
         self.action_map["delete"].setText("&Delete / Disconnect")
+
+    def _build_theme_menu(self) -> None:
+        """View > Theme: System (the desktop's palette), Light or Dark; remembered between runs."""
+        menu = self._view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        chosen = style.theme_from_env(str(config.settings().value("theme", "system")))
+        self.theme_actions = {}
+        for name in style.THEME_CHOICES:
+            action = menu.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == chosen)
+            action.setStatusTip(f"Draw the app in the {name} colours" if name != "system"
+                                else "Follow the desktop's colours")
+            action.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            self.theme_actions[name] = action
+
+    def set_theme(self, name: str) -> None:
+        style.apply_theme(QApplication.instance(), name)
+        config.settings().setValue("theme", name)
+        self.theme_actions[name].setChecked(True)
+        self.scene.update()
+        self.view.viewport().update()
+        self.update_verdict()
 
     def _build_status_bar(self) -> None:
         self.verdict = QToolButton()
@@ -209,14 +240,14 @@ class MainWindow(QMainWindow):
         errors = self.doc.errors()
         if errors:
             self.verdict.setText(f"\u2716 {len(errors)} problem{'s' * (len(errors) > 1)}: click to see")
-            self.verdict.setStyleSheet("color: #D62728; font-weight: bold;")
+            self.verdict.setStyleSheet(style.css("ERROR_TEXT", "font-weight: bold;"))
             return
         shapes, graph = self.doc.shapes, self.doc.graph
         ends = graph.output_nodes()
         out = format_shape(shapes.shape(ends[0].id)) if ends else "?"
         self.verdict.setText(f"\u2714 Network OK: {len(graph.nodes)} layers, "
                              f"{human_count(shapes.total_params)} parameters, output {out}")
-        self.verdict.setStyleSheet("color: #2E7D32;")
+        self.verdict.setStyleSheet(style.css("OK_TEXT"))
 
     def _refused(self, message: str) -> None:
         self.statusBar().showMessage(f"Not done: {message}", 10000)
@@ -321,6 +352,15 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         self.editor.delete(self.scene.selected_node_ids(), self.scene.selected_edges())
+
+    def connect_selected(self) -> bool:
+        """Connect the two selected layers, upper to lower (undoable): the keyboard's way to draw an edge."""
+        ids = self.scene.selected_node_ids()
+        if len(ids) != 2:
+            self.statusBar().showMessage("Connect: select exactly two layers (the upper one feeds the lower one)", 8000)
+            return False
+        src, dst = sorted(ids, key=lambda i: (self.doc.graph.nodes[i].pos[1], self.doc.graph.nodes[i].pos[0]))
+        return self.editor.connect(src, dst)
 
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.scene.nodes))
