@@ -16,7 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from playground.graph.project import Project, load_project
-from playground.ui import preload
+from playground.ui import config, preload, style
 from playground.ui.file_ops import open_failure, preflight
 from playground.ui.guard import SlotErrors
 
@@ -30,6 +30,7 @@ def application() -> QApplication:
         app.setApplicationName("Playground")
         app.setOrganizationName("playground")
         app.setDesktopFileName("io.github.playground.Playground")  # packaging/*.desktop
+        style.apply_theme(app, style.theme_from_env(str(config.settings().value("theme", "system"))))
     return app
 
 

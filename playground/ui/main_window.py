@@ -1,8 +1,9 @@
 """The main window: the canvas in the middle, dockable panels around it, menus from the action
 table, and the status bar's one-line verdict on the network.
 
-Panels: Layers (palette), Inspector, Dataset, and Problems / Summary / Code tabbed at the bottom.
-Their arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
+Panels: Layers (palette), Inspector, Dataset, Problems / Summary / Code, and the training, inside
+and Learn docks, arranged by workspace (``ui.workspaces``: Build, Train, Look Inside, Learn); each
+workspace's arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
 whole life; opening another project swaps the document's project, and every panel follows.
 """
 
@@ -11,12 +12,12 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtGui import QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
 from playground.graph.project import Project
 from playground.graph.shapes import format_shape, human_count
-from playground.ui import config, preload
+from playground.ui import config, preload, style
 from playground.ui.actions import ACTIONS, MENUS, build_actions
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
@@ -33,8 +34,7 @@ from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
 from playground.ui.summary_view import SummaryView
 from playground.ui.training.attach import TrainingUI
-
-LAYOUT_VERSION = 1
+from playground.ui.workspaces import Workspaces
 
 
 class _PaintWatch(QObject):
@@ -64,6 +64,9 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.doc, self.editor, self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
+        self.view.setAccessibleName("Network canvas")
+        self.view.setAccessibleDescription("The layers of the network and their connections; select two layers "
+                                           "and press Ctrl+E to connect them")
         self._paint_watch = _PaintWatch(self._painted)
         self.view.viewport().installEventFilter(self._paint_watch)
         self.palette = Palette()
@@ -90,12 +93,17 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self)
         self._build_menus()
         self.training.add_menu()
+        self.workspaces = Workspaces(self)
+        self.removeToolBar(self.workspaces.toolbar)  # first on the row, before the training controls
+        self.insertToolBar(self.training.toolbar, self.workspaces.toolbar)
+        self.workspaces.toolbar.show()
+        self.workspaces.add_menu(self._view_menu)
+        self._build_theme_menu()
         follow_selection(self)  # the Learn views that show the selected layer
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)
-        self._default_sizes()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.workspaces.apply_default()
         self._restored = restore_layout and self.restore_layout()
         self.update_title()
         self.update_verdict()
@@ -110,6 +118,9 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title.replace("&", "&&"), self)  # a literal "&" (tabs and menus take one as a mnemonic)
         dock.setObjectName(f"dock_{key}")
         dock.setWidget(widget)
+        dock.setAccessibleName(f"{title} panel")
+        if not widget.accessibleName():
+            widget.setAccessibleName(title)
         self.addDockWidget(area, dock)
         self.docks[key] = dock
 
@@ -137,7 +148,7 @@ class MainWindow(QMainWindow):
             if spec.key == "save_as":
                 menu.addSeparator()
                 menu.addMenu(export)
-        view = menus["View"]
+        view = self._view_menu = menus["View"]
         view.addSeparator()
         panels = view.addMenu("&Panels")
         for dock in self.docks.values():
@@ -154,6 +165,30 @@ class MainWindow(QMainWindow):
             "canvas": [self.action_map[k] for k in ("paste", "select_all", "auto_layout", "fit")],
         }
         self.action_map["delete"].setText("&Delete / Disconnect")
+
+    def _build_theme_menu(self) -> None:
+        """View > Theme: System (the desktop's palette), Light or Dark; remembered between runs."""
+        menu = self._view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        chosen = style.theme_from_env(str(config.settings().value("theme", "system")))
+        self.theme_actions = {}
+        for name in style.THEME_CHOICES:
+            action = menu.addAction(name.capitalize())
+            action.setCheckable(True)
+            action.setChecked(name == chosen)
+            action.setStatusTip(f"Draw the app in the {name} colours" if name != "system"
+                                else "Follow the desktop's colours")
+            action.triggered.connect(lambda _c=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            self.theme_actions[name] = action
+
+    def set_theme(self, name: str) -> None:
+        style.apply_theme(QApplication.instance(), name)
+        config.settings().setValue("theme", name)
+        self.theme_actions[name].setChecked(True)
+        self.scene.update()
+        self.view.viewport().update()
+        self.update_verdict()
 
     def _build_status_bar(self) -> None:
         self.verdict = QToolButton()
@@ -205,14 +240,14 @@ class MainWindow(QMainWindow):
         errors = self.doc.errors()
         if errors:
             self.verdict.setText(f"\u2716 {len(errors)} problem{'s' * (len(errors) > 1)}: click to see")
-            self.verdict.setStyleSheet("color: #D62728; font-weight: bold;")
+            self.verdict.setStyleSheet(style.css("ERROR_TEXT", "font-weight: bold;"))
             return
         shapes, graph = self.doc.shapes, self.doc.graph
         ends = graph.output_nodes()
         out = format_shape(shapes.shape(ends[0].id)) if ends else "?"
         self.verdict.setText(f"\u2714 Network OK: {len(graph.nodes)} layers, "
                              f"{human_count(shapes.total_params)} parameters, output {out}")
-        self.verdict.setStyleSheet("color: #2E7D32;")
+        self.verdict.setStyleSheet(style.css("OK_TEXT"))
 
     def _refused(self, message: str) -> None:
         self.statusBar().showMessage(f"Not done: {message}", 10000)
@@ -243,35 +278,28 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         settings = config.settings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.workspaces.save(settings)
 
     def restore_layout(self) -> bool:
         settings = config.settings()
-        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
-
-    def _default_sizes(self) -> None:
-        self.resizeDocks([self.docks["layers"], self.docks["inspector"]], [230, 300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["inspector"], self.dataset_dock], [520, 230], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["problems"]], [120], Qt.Orientation.Vertical)
+        return self.workspaces.restore(settings)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._restored and not getattr(self, "_sized", False):
             self._sized = True  # dock sizes only stick once the window has its real size
-            self._default_sizes()
+            self.workspaces.apply_sizes()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
-            dock.show()
-        self.training.hide_learn()
-        self._default_sizes()
-        self.docks["problems"].raise_()
+        """The current workspace's docks back where its record puts them."""
+        self.workspaces.apply_default()
 
     def show_panel(self, key: str) -> None:
+        """Show dock ``key``, going to the workspace that holds it first."""
+        self.workspaces.show_dock(key)
         dock = self.docks[key]
         dock.show()
         dock.raise_()
@@ -324,6 +352,15 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         self.editor.delete(self.scene.selected_node_ids(), self.scene.selected_edges())
+
+    def connect_selected(self) -> bool:
+        """Connect the two selected layers, upper to lower (undoable): the keyboard's way to draw an edge."""
+        ids = self.scene.selected_node_ids()
+        if len(ids) != 2:
+            self.statusBar().showMessage("Connect: select exactly two layers (the upper one feeds the lower one)", 8000)
+            return False
+        src, dst = sorted(ids, key=lambda i: (self.doc.graph.nodes[i].pos[1], self.doc.graph.nodes[i].pos[0]))
+        return self.editor.connect(src, dst)
 
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.scene.nodes))

@@ -101,7 +101,8 @@ class Palette(QWidget):
         self.tree.setIndentation(14)
         hint = QLabel("Drag a layer onto the canvas, or double-click it to add it after the selected layer.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5A6270; font-size: 11px;")
+        style.mute(hint)
+        hint.setStyleSheet("font-size: 11px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
@@ -140,7 +141,6 @@ class Palette(QWidget):
         font = group.font(0)
         font.setBold(True)
         group.setFont(0, font)
-        group.setForeground(0, QBrush(style.TEXT))
         group.setToolTip(0, f"{category}: {CATEGORY_HELP.get(category, '')}.\nThe colour marks these layers on the canvas.")
         self.tree.addTopLevelItem(group)
         self.groups[category] = group

@@ -62,7 +62,6 @@ class PresetGallery(QDialog):
         self.resize(640, 560)
         self.list = QListWidget()
         self.list.setSpacing(2)
-        self.list.setStyleSheet("QListWidget::item:selected { background: #D6E4FA; }")
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         intro = QLabel("Pick a ready-made network to start from. Each opens as a new, unsaved project.")
         intro.setWordWrap(True)

@@ -20,8 +20,9 @@ def test_learn_menu_lists_every_view_and_opens_its_dock(make_window, qtbot):
     qtbot.waitUntil(lambda: window.training.hosts[entry.key]._panel is not None or bool(window.training.hosts[entry.key]._failed))
     assert not window.docks[entry.key].isHidden()
     assert not window.training.hosts[entry.key]._failed
-    window.reset_layout()
-    assert window.docks[entry.key].isHidden()
+    assert window.workspaces.current == "learn"  # the view lives in the Learn workspace
+    window.workspaces.switch("build")
+    assert window.docks[entry.key].isHidden()  # the Build workspace does not show it
 
 
 def test_readme_learn_section_lists_every_view_key_shortcut_and_picture():

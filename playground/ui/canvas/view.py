@@ -22,7 +22,7 @@ from playground.ui.canvas.scene import GraphScene
 
 LAYER_MIME = "application/x-playground-layer"
 MIN_SCALE, MAX_SCALE = 0.12, 3.0
-READABLE_SCALE = 0.72  # the first view of a big network: readable text, scroll for the rest
+READABLE_SCALE = 0.55  # the least zoom a first view uses: 10 pt names stay legible; scroll for the rest
 
 
 class GraphView(QGraphicsView):
@@ -39,6 +39,11 @@ class GraphView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setSceneRect(QRectF(-5000, -3000, 10000, 12000))
         self._pan_from: QPointF | None = None
+        self._auto_fit = False  # the first view follows the viewport's size until the person zooms or scrolls
+        self._was_empty = not scene.nodes
+        scene.changed.connect(self._scene_changed)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._stop_auto_fit)  # the person scrolled
         self.context_actions: dict[str, list[QAction | None]] = {"node": [], "edge": [], "canvas": []}
 
     # ---- zoom and pan ----------------------------------------------------------------------------
@@ -57,10 +62,27 @@ class GraphView(QGraphicsView):
         self.zoom_changed.emit(self.scale_factor())
 
     def zoom_by(self, factor: float) -> None:
+        self._auto_fit = False
         self.set_zoom(self.scale_factor() * factor)
 
     def wheelEvent(self, event) -> None:
         self.zoom_by(1.0015 ** event.angleDelta().y())
+
+    def _stop_auto_fit(self, *_args) -> None:
+        self._auto_fit = False
+
+    def _scene_changed(self, _rects) -> None:
+        """The "network is empty" text is painted over the whole viewport, outside any item's
+        rectangle: repaint all of it when the network becomes empty or stops being empty."""
+        empty = not self.graph_scene.nodes
+        if empty != self._was_empty:
+            self._was_empty = empty
+            self.viewport().update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.show_readable()
 
     def _content(self) -> QRectF:
         rect = self.graph_scene.itemsBoundingRect()
@@ -79,15 +101,19 @@ class GraphView(QGraphicsView):
         self.zoom_changed.emit(self.scale_factor())
 
     def show_readable(self) -> None:
-        """Fit the network; if its text would be too small to read, zoom in and show its top."""
+        """Fit the network; if its text would be too small to read, zoom to the least readable
+        scale and show its top. Until the person zooms or pans, the view follows the viewport's
+        size (a window still being laid out, a workspace switch)."""
         self.fit_all()
         if self.scale_factor() < READABLE_SCALE:
             self.set_zoom(READABLE_SCALE)
             rect = self._content()
             height = self.viewport().height() / self.scale_factor()
             self.centerOn(QPointF(rect.center().x(), rect.top() + height / 2))
+        self._auto_fit = True
 
     def mousePressEvent(self, event) -> None:
+        self._auto_fit = False
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)

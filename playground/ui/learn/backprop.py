@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox
 from playground.train.learn.backprop_text import step_text, steps_of, unit_formula, weight_formula
 from playground.ui.learn.network_canvas import MAX_UNITS, NetworkCanvas, Picture
 from playground.ui.panels.probe_panel import ProbePanel
+from playground.ui import style
 
 MAX_LAYERS = 6
 
@@ -63,7 +64,8 @@ class BackpropPanel(ProbePanel):
         self.formula.setWordWrap(True)
         self.formula.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.formula.setStyleSheet("font-family: monospace; background: #F7F7F9; padding: 4px;")
+        self.formula.setStyleSheet(f"font-family: monospace; background: {style.color('CODE_BG').name()}; "
+                                   f"{style.css('TEXT')} padding: 4px;")
         self.formula.setMinimumWidth(260)
         body.addWidget(self.formula, 2)
         self.layout_.addLayout(body, 1)

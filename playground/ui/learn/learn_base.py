@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from playground.ui import style
 
 BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#7F7F7F", "#9467BD"
 
@@ -47,11 +48,11 @@ class LearnView(QWidget):
         self.layout_.setSpacing(4)
         self.explain_label = QLabel(self.explanation)
         self.explain_label.setWordWrap(True)
-        self.explain_label.setStyleSheet("color: #5A6270;")
+        style.mute(self.explain_label)
         self.layout_.addWidget(self.explain_label)
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #B3261E;")
+        self.message_label.setStyleSheet(style.css("ERROR_TEXT"))
         self.message_label.hide()
 
     def finish_layout(self) -> None:

@@ -22,6 +22,7 @@ from playground.core.errors import PlaygroundError
 from playground.train.learn.optimizer_race import BATCH_RACE, OPTIMIZERS, Race, parse_settings, settings_text
 from playground.train.learn.surfaces import SURFACES, get_surface
 from playground.ui.learn.surface_plot import SurfacePlot
+from playground.ui import style
 
 MAX_STEPS = 2000
 TICK_MS = 40
@@ -50,7 +51,7 @@ class OptimizerPanel(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         explain = QLabel(self.explanation)
         explain.setWordWrap(True)
-        explain.setStyleSheet("color: #5A6270;")
+        style.mute(explain)
         layout.addWidget(explain)
 
         row = QHBoxLayout()
@@ -117,7 +118,7 @@ class OptimizerPanel(QWidget):
         body.addLayout(side, 2)
         layout.addLayout(body, 1)
         self.message = QLabel("")
-        self.message.setStyleSheet("color: #B3261E;")
+        self.message.setStyleSheet(style.css("ERROR_TEXT"))
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpli
 from playground.ui.panels.boundary_neurons import NeuronTiles
 from playground.ui.panels.boundary_plane import PlaneView, class_colour
 from playground.ui.panels.probe_panel import PanelContext, ProbePanel
+from playground.ui import style
 
 RESOLUTION = 80
 NEURON_RESOLUTION = 32
@@ -57,7 +58,6 @@ class BoundaryPanel(ProbePanel):
         controls.addWidget(self.metrics_label)
         self.layout_.addLayout(controls)
         self.legend_label = QLabel("")
-        self.legend_label.setStyleSheet("color: #1F2328;")
         self.layout_.addWidget(self.legend_label)
 
         self.plane = PlaneView()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from playground.ui.panels.boundary_plane import TFP_TABLE
 from playground.ui.plots.image_grid import ImageGrid, register_lut
+from playground.ui import style
 
 CMAP = "tfp_boundary"
 register_lut(CMAP, TFP_TABLE)  # ImageGrid's colour tables are looked up by name
@@ -40,7 +41,7 @@ class NeuronTiles(QWidget):
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.setSpacing(2)
         self.note = QLabel("")
-        self.note.setStyleSheet("color: #5A6270;")
+        style.mute(self.note)
         self.note.setWordWrap(True)
         self.body_layout.addWidget(self.note)
         self.body_layout.addStretch(1)
@@ -50,7 +51,8 @@ class NeuronTiles(QWidget):
         self.preview = QLabel()
         self.preview.setFixedSize(PREVIEW, PREVIEW)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setStyleSheet("border: 1px solid #C9CDD4; background: #FFFFFF; color: #5A6270;")
+        self.preview.setStyleSheet(f"border: 1px solid {style.color('BORDER').name()}; "
+                                   f"background: {style.color('BASE').name()}; {style.css('MUTED')}")
         self.preview.setText("Point at a\nneuron's tile\nto see it large")
         self.preview_caption = QLabel("")
         self.preview_caption.setWordWrap(True)

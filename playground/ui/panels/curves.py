@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
+from playground.ui import style
 from playground.ui.plots.live_curve import LiveCurve, set_log_mode
 
 REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)
@@ -84,7 +85,7 @@ class CurvesPanel(QWidget):
             "lr": LiveCurve(self.lr_plot, "learning rate", pg.mkPen("#2CA02C", width=2)),
         }
         self.readout = QLabel("Press Play (F5) to train; hover over a curve for exact values")
-        self.readout.setStyleSheet("color: #5A6270;")
+        style.mute(self.readout)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Loss on a logarithmic axis")
         self.log_box.toggled.connect(self.set_log)

@@ -25,6 +25,7 @@ from playground.ui.panels.evaluation_gallery import ExampleGallery
 from playground.ui.panels.evaluation_plots import RegressionPlot, RocPlot, SaliencyBox
 from playground.ui.panels.evaluation_tables import ConfusionTable, ScoresTable
 from playground.ui.panels.probe_panel import PanelContext, ProbePanel
+from playground.ui import style
 
 SPLIT_LABELS = {"val": "validation", "test": "test", "train": "training"}
 
@@ -68,7 +69,7 @@ class EvaluationPanel(ProbePanel):
         box = QVBoxLayout(self.matrix_box)
         box.setContentsMargins(0, 0, 0, 0)
         self.axes_label = QLabel("rows: true class  ·  columns: predicted class  ·  click a cell")
-        self.axes_label.setStyleSheet("color: #5A6270;")
+        style.mute(self.axes_label)
         box.addWidget(self.axes_label)
         self.matrix = ConfusionTable()
         self.matrix.cell_chosen.connect(self.show_cell)
@@ -104,7 +105,7 @@ class EvaluationPanel(ProbePanel):
                       "class's examples, the share found. F1: their harmonic mean. AUC: 1 = this class's "
                       "examples always get the higher score, 0.5 = chance. Support: examples of the class.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5A6270;")
+        style.mute(hint)
         sbox.addWidget(hint)
         self.tabs.addTab(scores_box, "Per-class scores")
         self.tabs.addTab(self.roc, "ROC curves")

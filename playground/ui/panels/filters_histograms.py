@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from playground.ui import style
 
 KIND_LABELS = {"weights": "Weights", "activations": "Activations (16 validation examples)"}
 
@@ -49,7 +50,7 @@ class HistogramPage(QWidget):
         self.layer = QComboBox()
         self.layer.setMinimumContentsLength(10)
         self.info = QLabel("")
-        self.info.setStyleSheet("color: #5A6270;")
+        style.mute(self.info)
         row.addWidget(QLabel("Show"))
         row.addWidget(self.kind)
         row.addWidget(QLabel("of layer"))

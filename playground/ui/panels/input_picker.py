@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
 
 from playground.ui.panels.input_choice import SPLITS
 from playground.ui.plots.image_grid import lut, to_image
+from playground.ui import style
 
 STUCK_SECONDS = 20.0  # an answer from a dropped trainer never comes: stop waiting for it after this
 THUMB = 44  # thumbnail size in pixels
@@ -211,7 +212,7 @@ class InputPicker(QWidget):
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB, THUMB)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.thumb.setStyleSheet("background: #000; border: 1px solid #C9CDD4;")
+        self.thumb.setStyleSheet(f"background: #000; border: 1px solid {style.color('BORDER').name()};")
         row.addWidget(self.thumb)
         self.label = QLabel("")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -219,7 +220,7 @@ class InputPicker(QWidget):
         row.addWidget(self.label, 1)
         self.note = QLabel("")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #5A6270;")
+        style.mute(self.note)
         outer.addWidget(self.note)
 
         # the drawing area (image datasets), shown by "Draw…"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.ui.panels.input_choice import InputChoice
 from playground.ui.training.pacing import job_interval
+from playground.ui import style
 
 STUCK_SECONDS = 20.0  # a request whose answer never came (its trainer was dropped) stops blocking after this
 
@@ -71,11 +72,11 @@ class ProbePanel(QWidget):
         self.layout_.setSpacing(4)
         self.explain_label = QLabel(self.explanation)
         self.explain_label.setWordWrap(True)
-        self.explain_label.setStyleSheet("color: #5A6270;")
+        style.mute(self.explain_label)
         self.layout_.addWidget(self.explain_label)
         self.message_label = QLabel("")
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #B3261E;")
+        self.message_label.setStyleSheet(style.css("ERROR_TEXT"))
         self.message_label.hide()
 
         self.timer = QTimer(self)

@@ -1,1 +1,6 @@
-"""Reusable pyqtgraph pieces for live plots (growing curves, hover read-outs)."""
+"""Reusable pyqtgraph pieces for live plots (growing curves, hover read-outs), and the wheel and
+double-click rule every plot follows (``wheel.install``, applied when this package is imported)."""
+
+from playground.ui.plots import wheel
+
+wheel.install()

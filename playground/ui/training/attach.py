@@ -96,6 +96,7 @@ class TrainingUI:
     def show_panel(self, key: str):
         """Show and raise panel ``key`` (a PANELS or LEARN_PANELS key, or "curves"); returns the built
         panel. A Learn view gets half the window's height (it draws a network or a surface)."""
+        self.window.workspaces.show_dock(key)
         dock = self.window.docks[key]
         dock.show()
         dock.raise_()
@@ -146,6 +147,7 @@ class TrainingUI:
         if state in ("loading", "running"):
             if any(host.on_screen for host in self.hosts.values()):
                 return  # the person is looking inside the network: do not take that away
+            self.window.workspaces.show_dock("curves")
             dock = self.window.docks["curves"]
             if not dock.isVisible() or dock.visibleRegion().isEmpty():
                 dock.show()
