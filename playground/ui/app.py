@@ -83,6 +83,8 @@ def main(path: str | None = None, preset: str | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             QMessageBox.critical(window, "Cannot open project", f"{problem}\n\nShowing the default demo instead.")
         window.files.offer_autosave()
+        if not path and not preset and problem is None and os.environ.get("PLAYGROUND_NO_START_PAGE") != "1":
+            window.lessons.browse(start_page=True)  # a bare launch: the Lessons start page (dismissible)
         if path and problem is None:  # an exported .pt, or a project with trained weights saved beside it
             if str(path).endswith(".pt"):
                 window.files.open_path(path)

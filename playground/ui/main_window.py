@@ -28,6 +28,7 @@ from playground.ui.file_ops import FileController
 from playground.ui.help_dialogs import HelpMenu
 from playground.ui.icons import app_icon
 from playground.ui.inspector import Inspector
+from playground.ui.learn.lessons_present import LessonsUI
 from playground.ui.learn.menu import follow_selection
 from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.training.add_menu()
         follow_selection(self)  # the Learn views that show the selected layer
+        self.lessons = LessonsUI(self)  # the Lesson dock, Help > Lessons, View > Present (F11)
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import pytest
 
@@ -15,6 +16,9 @@ from playground.train.lessons import GROUPS, list_lessons, load_lesson, parse_le
 from playground.train.lessons.actions import VERBS, apply_to_project, check_action, parse_action
 from playground.train.lessons.catalog import lesson_project
 from playground.train.lessons.run import LessonRun
+
+#: long scripted runs: marked slow and run only with PLAYGROUND_SLOW=1 (the normal suite stays fast)
+slow = pytest.mark.skipif(not os.environ.get("PLAYGROUND_SLOW"), reason="slow: set PLAYGROUND_SLOW=1")
 
 LESSONS = list_lessons()
 NAMES = [l.name for l in LESSONS]
@@ -106,6 +110,7 @@ def test_vanishing_gradient_lesson_first_layer_100x_below_last():
 
 
 @pytest.mark.slow
+@slow
 def test_vanishing_gradient_lesson_relu_he_brings_them_together():
     run = LessonRun(load_lesson("init_vanishing"))
     run.run_to(4)
@@ -113,6 +118,7 @@ def test_vanishing_gradient_lesson_relu_he_brings_them_together():
 
 
 @pytest.mark.slow
+@slow
 def test_xor_lesson_line_stays_low_feature_solves_it():
     run = LessonRun(load_lesson("xor_perceptron"))
     run.do_step(0)
@@ -122,6 +128,7 @@ def test_xor_lesson_line_stays_low_feature_solves_it():
 
 
 @pytest.mark.slow
+@slow
 def test_xor_hidden_layer_lesson_reaches_95():
     run = LessonRun(load_lesson("mlp_hidden_units"))
     run.do_step(0)
@@ -133,6 +140,7 @@ def test_xor_hidden_layer_lesson_reaches_95():
 
 
 @pytest.mark.slow
+@slow
 def test_learning_rate_lesson_too_large_diverges():
     run = LessonRun(load_lesson("learning_rate"))
     run.run_to(2)
