@@ -52,6 +52,7 @@ class LessonPanel(QScrollArea):
         while self.layout_.count():
             item = self.layout_.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         self.layout_.addWidget(_markdown(f"## {lesson.title}\n*{', '.join(lesson.concepts)} · {lesson.minutes} min*"))
         self.layout_.addWidget(_markdown(lesson.text))

@@ -45,6 +45,7 @@ class LessonsUI:
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.docks["lesson"] = self.dock
+        window.tabifyDockWidget(window.docks["inspector"], self.dock)  # tall, on the right, beside the inspector
         self.dock.hide()
         self.presenting = False
         self._saved: dict = {}
@@ -106,6 +107,8 @@ class LessonsUI:
             window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.bar)
             self._thicken(ZOOM)
             window.showFullScreen()
+            if self.dock.isVisible():  # the lesson's text readable from the back of the room
+                window.resizeDocks([self.dock], [int(window.width() * 0.36)], Qt.Orientation.Horizontal)
         else:
             app.setFont(self._saved.get("font", app.font()))
             if self.bar is not None:
