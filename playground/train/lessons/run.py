@@ -26,6 +26,7 @@ class LessonRun:
         self._built_from: str | None = None
         self.panels: list[str] = list(lesson.panels)
         self.done = 0  # steps performed
+        self.results: list = []  # the FitResult of every ``train N``, in order
 
     # ---- what a step does
     def do_step(self, index: int) -> None:
@@ -93,7 +94,9 @@ class LessonRun:
         callback = LambdaCallback(on_batch_end=stop_at)
         trainer.callbacks.append(callback)
         try:
-            return trainer.fit()
+            result = trainer.fit()
+            self.results.append(result)
+            return result
         finally:
             trainer.callbacks.remove(callback)
 

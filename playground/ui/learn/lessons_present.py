@@ -48,6 +48,7 @@ class LessonsUI:
         window.tabifyDockWidget(window.docks["inspector"], self.dock)  # tall, on the right, beside the inspector
         self.dock.hide()
         self.presenting = False
+        self.browser: LessonBrowser | None = None
         self._saved: dict = {}
         self.bar: QDockWidget | None = None
         self.browse_action = QAction("&Lessons…", window)
@@ -75,12 +76,15 @@ class LessonsUI:
             if name == "View" and action.menu():
                 action.menu().addAction(self.present_action)
 
-    def browse(self, start_page: bool = False) -> str | None:
-        dialog = LessonBrowser(self.window, start_page)
-        if dialog.exec() and dialog.chosen:
-            open_lesson(self.window, dialog.chosen)
-            return dialog.chosen
-        return None
+    def browse(self, start_page: bool = False) -> LessonBrowser:
+        """Show the Lessons browser (not modal: the window stays usable); choosing opens the lesson."""
+        if self.browser is not None:
+            self.browser.close()
+        dialog = self.browser = LessonBrowser(self.window, start_page)
+        dialog.accepted.connect(lambda: dialog.chosen and open_lesson(self.window, dialog.chosen))
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def set_presenting(self, on: bool) -> None:
         if on == self.presenting:

@@ -1,0 +1,99 @@
+"""Lessons in the window: the browser, the Lesson dock's Do it / Reveal through undoable commands
+and the settings path, presentation mode's state, and the start page only for a bare launch."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from playground.train.config import TrainConfig
+from playground.train.lessons import list_lessons
+from playground.ui.learn.lessons_dock import open_lesson
+
+
+def test_help_menu_browser_lists_every_lesson_grouped(make_window):
+    window = make_window("tfp_mlp")
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Help")
+    assert window.lessons.browse_action in help_menu.actions()
+    window.lessons.browse_action.trigger()
+    tree = window.lessons.browser.tree
+    names = [tree.topLevelItem(g).child(i).data(0, 256) for g in range(tree.topLevelItemCount())
+             for i in range(tree.topLevelItem(g).childCount())]
+    assert names == [l.name for l in list_lessons()]
+    tree.setCurrentItem(tree.topLevelItem(0).child(0))
+    window.lessons.browser._choose(tree.currentItem())
+    assert window.lessons.panel.lesson.name == names[0]
+    assert window.doc.project.name == list_lessons()[0].title
+    window.lessons.browser.close()
+
+
+def test_do_it_goes_through_undo_and_settings(make_window, qtbot):
+    window = make_window("tfp_mlp")
+    lesson = open_lesson(window, "activations_saturation")
+    assert window.lessons.dock.isVisible()
+    assert window.doc.project.dataset["name"] == "spiral"
+    kinds = lambda: (window.doc.graph.find("tanh1").kind, window.doc.graph.find("tanh2").kind)  # noqa: E731
+    assert kinds() == ("Tanh", "Tanh")
+    panel = window.lessons.panel
+    replace_step = next(i for i, s in enumerate(lesson.steps) if any(a.startswith("replace") for a in s.actions))
+    # performing only the edits of that step (the step also trains: not needed to check the edits)
+    from playground.ui.learn.lessons_steps import perform
+
+    assert perform(window, ("replace layer tanh1 ReLU", "replace layer tanh2 ReLU")) == ""
+    assert kinds() == ("ReLU", "ReLU")
+    window.doc.undo_stack.undo()
+    window.doc.undo_stack.undo()
+    assert kinds() == ("Tanh", "Tanh")  # each replacement is one undo step
+    assert perform(window, ("set training.lr 0.005",)) == ""
+    assert TrainConfig.from_dict(window.doc.project.training).lr == 0.005
+    assert "no layer named" in perform(window, ("set layer nope.units 3",))
+    assert replace_step >= 0
+    panel.reveal()
+    assert panel.answer.isVisibleTo(panel)
+
+
+def test_presentation_mode_state_and_back(make_window):
+    window = make_window("tfp_mlp")
+    open_lesson(window, "learning_rate")
+    app = QApplication.instance()
+    size = app.font().pointSizeF()
+    window.lessons.present_action.trigger()  # F11
+    assert window.lessons.presenting and window.isFullScreen()
+    assert app.font().pointSizeF() > size * 1.5
+    assert window.docks["layers"].isHidden() and window.docks["inspector"].isHidden()
+    assert window.lessons.bar is not None and all(s.isEnabled() for s in window.lessons._keys)
+    window.lessons.present_action.trigger()
+    assert not window.lessons.presenting and not window.isFullScreen()
+    assert app.font().pointSizeF() == size
+    assert not window.docks["layers"].isHidden()
+    assert not any(s.isEnabled() for s in window.lessons._keys)
+
+
+def test_next_step_key_performs_the_next_step(make_window):
+    window = make_window("tfp_mlp")
+    open_lesson(window, "conv_arithmetic")
+    panel = window.lessons.panel
+    panel.do_next()  # step 1: open the conv view
+    assert panel.next_step == 1 and not window.docks["conv"].isHidden()
+    assert window.doc.graph.find("conv1").params["padding"] == 2  # LeNet-5 as shipped
+    panel.do_next()  # step 2: no padding
+    assert window.doc.graph.find("conv1").params["padding"] == 0
+    assert window.doc.shapes.shape(window.doc.graph.find("conv1").id)[-2:] == (24, 24)
+    window.doc.undo_stack.undo()
+    assert window.doc.graph.find("conv1").params["padding"] == 2
+
+
+def test_start_page_only_for_a_bare_launch(monkeypatch, make_window):
+    from playground.ui.app import shows_start_page
+
+    assert shows_start_page(None, None, None)
+    assert not shows_start_page("x.pgproj", None, None)
+    assert not shows_start_page(None, "lenet5", None)
+    assert not shows_start_page(None, None, "cannot open")
+    monkeypatch.setenv("PLAYGROUND_NO_START_PAGE", "1")
+    assert not shows_start_page(None, None, None)
+    window = make_window("tfp_mlp")  # a window built for a preset (tests, screenshots) shows no browser
+    assert window.lessons.browser is None
+    browser = window.lessons.browse(start_page=True)
+    assert browser.isVisible() and not browser.isModal()  # the window stays usable; closing dismisses it
+    browser.reject()
+    assert not browser.isVisible() and window.lessons.panel.lesson is None
