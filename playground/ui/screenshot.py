@@ -199,7 +199,7 @@ def _render(project, out: Path, size, steps, panel, select, lesson=None, present
         window.showNormal()  # offscreen "full screen" is the virtual screen's size: picture at --size instead
         window.resize(*size)
         _pump(app, 0.1)
-        window.resizeDocks([window.lessons.dock], [int(size[0] * 0.36)], Qt.Orientation.Horizontal)
+        window.lessons.arrange()
     message = train_in_window(app, window, steps) if steps else ""
     if panel in INSIDE + LEARN:
         _wait_for_panel(app, window, panel)

@@ -28,6 +28,8 @@ GROUPS = (
     ("practice", "Practice"),
 )
 GROUP_KEYS = tuple(key for key, _ in GROUPS)
+#: epochs a lesson's project runs for unless it says otherwise (Play runs until paused)
+LESSON_EPOCHS = 1000
 
 
 def lessons_dir() -> Path:
@@ -88,4 +90,6 @@ def lesson_project(lesson: Lesson) -> Project:
         project.dataset = {"name": ds, "params": {}} if isinstance(ds, str) else {"params": {}, **ds}
     if lesson.training:
         project.training = {**project.training, **lesson.training}
+    # a lesson's "train N" is the Step button: a run must not end at a preset's few epochs first
+    project.training.setdefault("epochs", LESSON_EPOCHS)
     return project

@@ -150,7 +150,7 @@ def parse_lesson(text: str, name: str) -> Lesson:
     if dataset and dataset.startswith("{"):
         dataset = _json(name, "dataset", dataset)
     training = _json(name, "training", meta["training"]) if meta.get("training") else {}
-    split = lambda v: tuple(p.strip() for p in v.split(",") if p.strip())  # noqa: E731
+    split = lambda v: tuple(p.strip() for p in re.split(r",(?![^()]*\))", v) if p.strip())  # noqa: E731  (not inside "( )")
     steps = _steps(name, sections.get("steps", []))
     if not steps:
         raise _error(name, "has no steps", "add a '## Steps' section with numbered items")

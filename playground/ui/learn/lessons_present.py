@@ -27,7 +27,7 @@ class PresentBar(QWidget):
         self.setObjectName("present_bar")
         line = QHBoxLayout(self)
         session = lessons.window.training.session
-        for text, slot in (("▶ Next step (N)", lessons.panel.do_next), ("⏯ Play / Pause (Space)", session.toggle),
+        for text, slot in (("▶ Next step (N)", lessons.panel.do_next), ("Play / Pause (Space)", session.toggle),
                            ("Step (S)", lambda: session.step(1)), ("⟲ Reset (R)", session.reset),
                            ("Leave (F11)", lambda: lessons.set_presenting(False))):
             button = QPushButton(text)
@@ -111,8 +111,7 @@ class LessonsUI:
             window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.bar)
             self._thicken(ZOOM)
             window.showFullScreen()
-            if self.dock.isVisible():  # the lesson's text readable from the back of the room
-                window.resizeDocks([self.dock], [int(window.width() * 0.36)], Qt.Orientation.Horizontal)
+            self.arrange()
         else:
             app.setFont(self._saved.get("font", app.font()))
             if self.bar is not None:
@@ -126,6 +125,17 @@ class LessonsUI:
                 window.showNormal()
         for shortcut in self._keys:
             shortcut.setEnabled(on)
+
+    def arrange(self) -> None:
+        """Presentation layout: the lesson's panels (bottom) take most of the height, the lesson's
+        text a third of the width; the canvas keeps what is left."""
+        window = self.window
+        bottom = [d for d in window.docks.values() if d.isVisible() and not d.isFloating()
+                  and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        if bottom:
+            window.resizeDocks(bottom[:1], [int(window.height() * 0.62)], Qt.Orientation.Vertical)
+        if self.dock.isVisible():  # the lesson's text readable from the back of the room
+            window.resizeDocks([self.dock], [int(window.width() * 0.32)], Qt.Orientation.Horizontal)
 
     def _thicken(self, factor: float) -> None:
         """Scale the width of every plotted line in the window's pyqtgraph plots."""
