@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QHBoxLayout, QPushButto
 
 from playground.ui.learn.lessons_dock import LessonBrowser, LessonPanel, open_lesson
 
-ZOOM = 1.6  # font and line-width factor in presentation mode
+ZOOM = 1.4  # font and line-width factor in presentation mode
 HIDDEN_WHEN_PRESENTING = ("layers", "inspector", "dataset", "training", "problems", "summary", "code")
 
 
