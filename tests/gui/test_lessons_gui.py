@@ -97,3 +97,15 @@ def test_start_page_only_for_a_bare_launch(monkeypatch, make_window):
     assert browser.isVisible() and not browser.isModal()  # the window stays usable; closing dismisses it
     browser.reject()
     assert not browser.isVisible() and window.lessons.panel.lesson is None
+
+
+def test_every_verb_has_a_window_handler_and_augment_reaches_the_dataset(make_window):
+    from playground.train.lessons.actions import VERBS
+    from playground.ui.learn.lessons_steps import HANDLERS, perform
+
+    assert set(HANDLERS) == set(VERBS)
+    window = make_window("lenet5")
+    assert perform(window, ("set augment.shift 3", "set augment.rotate 15")) == ""
+    assert window.doc.project.dataset["augment"] == {"shift": 3, "rotate": 15}
+    assert "augment" in perform(window, ("set augment.shift 99",)) or "shift" in perform(window, ("set augment.shift 99",))
+    assert window.doc.project.dataset["augment"]["shift"] == 3  # refused: nothing changed

@@ -35,6 +35,7 @@ VERBS = {v.key: v for v in (
     Verb("set_layer", "set layer NAME.PARAM VALUE", "change a layer's parameter (as the inspector does; undoable)"),
     Verb("set_dataset", "set dataset NAME", "switch the dataset (as the Dataset panel does)"),
     Verb("set_dataset_param", "set dataset.PARAM VALUE", "change a dataset setting such as noise or outliers"),
+    Verb("set_augment", "set augment.KEY VALUE", "turn on an image augmentation (flip, shift, rotate, noise, erase)"),
     Verb("replace_layer", "replace layer NAME KIND", "swap a layer for another kind, same name and wiring (undoable)"),
     Verb("open_panel", "open panel KEY", "show a panel or Learn view"),
     Verb("train", "train N", "train N more batches (as Step does)"),
@@ -73,6 +74,8 @@ def parse_action(text: str) -> Action:
         return Action("set_layer", rest[1], _value(" ".join(rest[2:])), text)
     if head == "set" and len(rest) == 2 and rest[0] == "dataset":
         return Action("set_dataset", rest[1], None, text)
+    if head == "set" and len(rest) >= 2 and rest[0].startswith("augment."):
+        return Action("set_augment", rest[0].split(".", 1)[1], _value(" ".join(rest[1:])), text)
     if head == "set" and len(rest) >= 2 and rest[0].startswith("dataset."):
         return Action("set_dataset_param", rest[0].split(".", 1)[1], _value(" ".join(rest[1:])), text)
     if head == "replace" and len(rest) == 3 and rest[0] == "layer":
@@ -121,6 +124,13 @@ def replaced_state(graph: Graph, name: str, kind: str) -> GraphState:
     return take(trial)
 
 
+def augmented(dataset: dict | None, action: Action) -> dict:
+    """The dataset settings with ``set augment.KEY VALUE`` applied (a new dict)."""
+    dataset = copy.deepcopy(dataset or {})
+    dataset["augment"] = {**(dataset.get("augment") or {}), action.target: action.value}
+    return dataset
+
+
 def _layer(graph: Graph, action: Action):
     layer, _, param = action.target.partition(".")
     node = graph.find(layer)
@@ -149,6 +159,13 @@ def check_action(project: Project, action: Action, panels: tuple[str, ...] | Non
         registry.get(action.target)  # raises with the list of datasets
     elif action.verb == "replace_layer":
         replaced_state(project.graph, action.target, action.value)
+    elif action.verb == "set_augment":
+        from playground.data.augment import Augmentation
+
+        try:
+            Augmentation.from_dict(augmented(project.dataset, action)["augment"])
+        except Exception as exc:  # DataError: names the option and its range
+            raise PlaygroundError(f"'{action.text}': {exc}", fix="see the Dataset panel's augmentation options") from None
     elif action.verb == "open_panel" and panels is not None and action.target not in panels:
         raise PlaygroundError(f"'{action.text}': there is no panel '{action.target}'", fix=f"panels are: {', '.join(panels)}")
 
@@ -167,6 +184,8 @@ def apply_to_project(project: Project, action: Action) -> None:
         dataset = copy.deepcopy(project.dataset or {})
         dataset.setdefault("params", {})[action.target] = action.value
         project.dataset = dataset
+    elif action.verb == "set_augment":
+        project.dataset = augmented(project.dataset, action)
     elif action.verb == "replace_layer":
         from playground.graph.snapshot import restore
 

@@ -69,13 +69,12 @@ class LessonRun:
     def build(self):
         """The Trainer for the current project (a new one when anything it was built from changed)."""
         if self.trainer is None or self._built_from != self._signature():
-            from playground.data import load
+            from playground.data import load_settings
             from playground.nn.build import build_module
             from playground.train import TrainConfig, Trainer
 
             config = TrainConfig.from_dict(self.project.training).replace(epochs=10**6)
-            dataset = dict(self.project.dataset or {})
-            splits = load(dataset.get("name"), params=dataset.get("params"), seed=config.seed)
+            splits = load_settings(dict(self.project.dataset or {}), config.seed)  # as the app loads it
             model = build_module(self.project.graph, seed=config.seed)
             self.trainer = Trainer(model, splits, config)
             self._built_from = self._signature()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from playground.core.errors import PlaygroundError
 from playground.graph.snapshot import take
-from playground.train.lessons.actions import Action, check_action, parse_action, replaced_state, training_changes
+from playground.train.lessons.actions import (Action, augmented, check_action, parse_action, replaced_state,
+                                              training_changes)
 from playground.ui.commands import GraphDiff
 
 
@@ -42,6 +43,10 @@ def _set_dataset_param(window, action: Action) -> None:
     window.doc.set_dataset(dataset)
 
 
+def _set_augment(window, action: Action) -> None:
+    window.doc.set_dataset(augmented(window.doc.project.dataset, action))
+
+
 def _open_panel(window, action: Action) -> None:
     if action.target in window.training.hosts or action.target == "curves":
         window.training.show_panel(action.target)
@@ -55,6 +60,7 @@ HANDLERS = {
     "replace_layer": _replace_layer,
     "set_dataset": _set_dataset,
     "set_dataset_param": _set_dataset_param,
+    "set_augment": _set_augment,
     "open_panel": _open_panel,
     "train": lambda window, action: window.training.session.step(int(action.value)),
     "reset": lambda window, action: window.training.session.reset(),
