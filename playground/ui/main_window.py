@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
         self.training.hide_learn()
+        self.lessons.dock.setVisible(self.lessons.panel.lesson is not None)  # no empty Lesson dock
         self._default_sizes()
         self.docks["problems"].raise_()
 

@@ -109,3 +109,23 @@ def test_every_verb_has_a_window_handler_and_augment_reaches_the_dataset(make_wi
     assert window.doc.project.dataset["augment"] == {"shift": 3, "rotate": 15}
     assert "augment" in perform(window, ("set augment.shift 99",)) or "shift" in perform(window, ("set augment.shift 99",))
     assert window.doc.project.dataset["augment"]["shift"] == 3  # refused: nothing changed
+
+
+def test_a_broken_lesson_file_is_named_and_the_rest_still_list(make_window, tmp_path, monkeypatch):
+    import shutil
+
+    from playground.train.lessons import catalog
+    from playground.ui.learn.lessons_dock import LessonBrowser
+
+    good = len(list_lessons())
+    folder = tmp_path / "lessons"
+    shutil.copytree(catalog.lessons_dir(), folder)
+    (folder / "zz_broken.md").write_text("no front matter here", encoding="utf-8")
+    monkeypatch.setattr(catalog, "lessons_dir", lambda: folder)
+    window = make_window("tfp_mlp")
+    browser = LessonBrowser(window)
+    listed = sum(browser.tree.topLevelItem(g).childCount() for g in range(browser.tree.topLevelItemCount()))
+    assert listed == good  # every good lesson still listed
+    assert "zz_broken" in browser.problems.text() and "front matter" in browser.problems.text()
+    window.reset_layout()
+    assert window.lessons.dock.isHidden()  # no lesson open: no empty Lesson dock after Reset Layout

@@ -53,9 +53,21 @@ def load_lesson(name: str) -> Lesson:
 
 
 def list_lessons() -> list[Lesson]:
-    """Every lesson, in course order (group, then file name)."""
+    """Every lesson, in course order (group, then file name); a broken file raises, naming it."""
     lessons = [load_lesson(n) for n in lesson_names()]
     return sorted(lessons, key=lambda l: (GROUP_KEYS.index(l.group), l.name))
+
+
+def readable_lessons() -> tuple[list[Lesson], list[str]]:
+    """The lessons that read cleanly, in course order, and one message per file that does not
+    (the browser lists the good ones and says what is wrong with the rest)."""
+    lessons, problems = [], []
+    for name in lesson_names():
+        try:
+            lessons.append(load_lesson(name))
+        except PlaygroundError as exc:
+            problems.append(str(exc))
+    return sorted(lessons, key=lambda l: (GROUP_KEYS.index(l.group), l.name)), problems
 
 
 def _chain(name: str, layers: list) -> Graph:

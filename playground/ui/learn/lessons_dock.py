@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from playground.train.lessons import GROUPS, list_lessons, load_lesson
-from playground.train.lessons.catalog import lesson_project
+from playground.train.lessons import GROUPS, load_lesson
+from playground.train.lessons.catalog import lesson_project, readable_lessons
 from playground.ui.learn.lessons_steps import perform
 
 
@@ -117,7 +117,8 @@ class LessonBrowser(QDialog):
         self.tree.setHeaderLabels(["Lesson", "Concepts", "Minutes"])
         titles = dict(GROUPS)
         groups: dict[str, QTreeWidgetItem] = {}
-        for lesson in list_lessons():
+        lessons, problems = readable_lessons()
+        for lesson in lessons:
             if lesson.group not in groups:
                 groups[lesson.group] = QTreeWidgetItem(self.tree, [titles[lesson.group]])
                 groups[lesson.group].setExpanded(True)
@@ -126,6 +127,11 @@ class LessonBrowser(QDialog):
         self.tree.resizeColumnToContents(0)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._choose(item))
         layout.addWidget(self.tree)
+        if problems:  # a broken lesson file: the others still open
+            self.problems = QLabel("Not listed: " + "\n".join(problems))
+            self.problems.setWordWrap(True)
+            self.problems.setStyleSheet("color: #D62728;")
+            layout.addWidget(self.problems)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Close)
         buttons.accepted.connect(lambda: self._choose(self.tree.currentItem()))
         buttons.rejected.connect(self.reject)
