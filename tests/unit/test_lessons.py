@@ -154,3 +154,14 @@ def test_learning_rate_lesson_small_right_large():
     assert mean(right[-20:]) < 0.8 * mean(right[:20])
     finite = [v for v in large if math.isfinite(v)]
     assert run.results[2].reason == "nan" or mean(finite[-20:]) > max(mean(finite[:5]), 3 * mean(right[-20:]))
+
+
+@pytest.mark.slow
+@slow
+def test_batch_norm_lesson_plain_deep_sigmoid_stalls_batch_norm_learns():
+    run = LessonRun(load_lesson("batch_norm"))
+    run.do_step(0)
+    assert run.accuracy("train") < 0.65  # four sigmoid layers at lr 0.3: stuck near chance
+    run.do_step(1)
+    assert [n.kind for n in run.project.graph.nodes.values()].count("BatchNorm") == 4
+    assert run.accuracy("train") > 0.85
