@@ -58,7 +58,9 @@ def test_presentation_mode_state_and_back(make_window):
     size = app.font().pointSizeF()
     window.lessons.present_action.trigger()  # F11
     assert window.lessons.presenting and window.isFullScreen()
-    assert app.font().pointSizeF() > size * 1.5
+    from playground.ui.learn.lessons_present import ZOOM
+
+    assert ZOOM > 1.2 and abs(app.font().pointSizeF() - size * ZOOM) < 0.01
     assert window.docks["layers"].isHidden() and window.docks["inspector"].isHidden()
     assert window.lessons.bar is not None and all(s.isEnabled() for s in window.lessons._keys)
     window.lessons.present_action.trigger()

@@ -14,9 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from playground.train.lessons import GROUPS, load_lesson
-from playground.train.lessons.catalog import lesson_project, readable_lessons
-from playground.ui.learn.lessons_steps import perform
+# playground.train (and so torch) is imported only when a lesson is used: the window paints first
 
 
 def _markdown(text: str) -> QLabel:
@@ -83,6 +81,8 @@ class LessonPanel(QScrollArea):
         self.layout_.addStretch(1)
 
     def do_step(self, index: int) -> str:
+        from playground.ui.learn.lessons_steps import perform
+
         problem = perform(self.window, self.lesson.steps[index].actions)
         self.status.setText(f"Step {index + 1} not done: {problem}" if problem else f"Step {index + 1} done.")
         if not problem:
@@ -105,6 +105,8 @@ class LessonBrowser(QDialog):
     """Every lesson, grouped as the course is; double-click (or Open) opens one."""
 
     def __init__(self, parent=None, start_page: bool = False):
+        from playground.train.lessons.catalog import GROUPS, readable_lessons
+
         super().__init__(parent)
         self.setObjectName("lesson_browser")
         self.setWindowTitle("Lessons")
@@ -147,6 +149,8 @@ class LessonBrowser(QDialog):
 
 def open_lesson(window, name: str):
     """Load lesson ``name``'s project into ``window``, open its panels, show its side panel."""
+    from playground.train.lessons.catalog import lesson_project, load_lesson
+
     lesson = load_lesson(name)
     if not window.files.confirm_discard():
         return None
