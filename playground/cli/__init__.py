@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "datasets": "datasets",
     "train": "train",
     "screenshot": "screenshot",
+    "lessons": "lessons",
 }
 
 

@@ -20,6 +20,9 @@ PACKAGE = "playground.resources"
 @lru_cache(maxsize=1)
 def root() -> Path:
     """The folder holding ``presets/`` (and ``lessons/``, ``icons/`` when they exist)."""
+    checkout = Path(__file__).resolve().parents[2] / "resources"
+    if (checkout / "presets").is_dir() and (Path(__file__).resolve().parents[2] / "pyproject.toml").is_file():
+        return checkout  # a source checkout: its own files, not another install's mapping
     try:
         found = importlib.resources.files(PACKAGE)
     except ModuleNotFoundError:

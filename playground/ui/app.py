@@ -64,6 +64,12 @@ def build_window(project: Project, problem: str | None):
     return MainWindow(load_project(DEFAULT_PRESET)), open_failure(project.path or project.name, caught.first)
 
 
+def shows_start_page(path: str | None, preset: str | None, problem: str | None) -> bool:
+    """The Lessons start page greets a bare ``playground`` launch only (not a file, a preset, a
+    screenshot or a failed open); ``PLAYGROUND_NO_START_PAGE=1`` turns it off."""
+    return not path and not preset and problem is None and os.environ.get("PLAYGROUND_NO_START_PAGE") != "1"
+
+
 def main(path: str | None = None, preset: str | None = None) -> int:
     app = application()
     project, problem = initial_project(path, preset)
@@ -84,6 +90,8 @@ def main(path: str | None = None, preset: str | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
             QMessageBox.critical(window, "Cannot open project", f"{problem}\n\nShowing the default demo instead.")
         window.files.offer_autosave()
+        if shows_start_page(path, preset, problem):
+            window.lessons.browse(start_page=True)  # a bare launch: the Lessons start page (dismissible)
         if path and problem is None:  # an exported .pt, or a project with trained weights saved beside it
             if str(path).endswith(".pt"):
                 window.files.open_path(path)

@@ -29,6 +29,7 @@ from playground.ui.file_ops import FileController
 from playground.ui.help_dialogs import HelpMenu
 from playground.ui.icons import app_icon
 from playground.ui.inspector import Inspector
+from playground.ui.learn.lessons_present import LessonsUI
 from playground.ui.learn.menu import follow_selection
 from playground.ui.palette import Palette
 from playground.ui.problems_panel import ProblemsPanel
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
         self.workspaces.add_menu(self._view_menu)
         self._build_theme_menu()
         follow_selection(self)  # the Learn views that show the selected layer
+        self.lessons = LessonsUI(self)  # the Lesson dock, Help > Lessons, View > Present (F11)
+        self.workspaces.after_arrange.append(  # the Lesson dock stays beside every workspace while a lesson is open
+            lambda: self.lessons.dock.setVisible(self.lessons.panel.lesson is not None))
         self._build_status_bar()
         self._wire()
         self.resize(1280, 800)
@@ -294,7 +298,7 @@ class MainWindow(QMainWindow):
             self.workspaces.apply_sizes()
 
     def reset_layout(self) -> None:
-        """The current workspace's docks back where its record puts them."""
+        """The current workspace's docks back where its record puts them (no empty Lesson dock)."""
         self.workspaces.apply_default()
 
     def show_panel(self, key: str) -> None:

@@ -125,14 +125,25 @@ def _wait_for_panel(app, window, key: str, timeout: float = 120.0) -> None:
 
 
 def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 800), steps: int = 0,
-           panel: str | None = None, select: str | None = None) -> Path:
+           panel: str | None = None, select: str | None = None, lesson: str | None = None,
+           lesson_step: int = 0, present: bool = False) -> Path:
     if panel is not None and panel not in PANELS:
         raise PlaygroundError(f"unknown panel '{panel}'", fix=f"use one of: {', '.join(PANELS)}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PLAYGROUND_NO_AUTOSAVE_PROMPT"] = "1"
     from playground.graph.project import load_project
 
-    project = load_project(target)
+    project = load_project(target) if lesson is None else None
+    if lesson is not None:
+        from playground.train.lessons import load_lesson
+        from playground.train.lessons.run import LessonRun
+
+        found = load_lesson(lesson)
+        if not 0 <= lesson_step <= len(found.steps):
+            raise PlaygroundError(f"lesson '{lesson}' has {len(found.steps)} steps", fix=f"use --step 0 to {len(found.steps)}")
+        run = LessonRun(found)
+        run.run_to(lesson_step)  # the project as a student has it after that many Do-it presses
+        project, _lesson_state = run.project, (found, lesson_step, run)
     if select is not None and project.graph.find(select) is None:
         names = ", ".join(n.name for n in project.graph.nodes.values())
         raise PlaygroundError(f"there is no layer named '{select}'", fix=f"layers are: {names}")
@@ -140,7 +151,8 @@ def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 8
         saved = os.environ.get("PLAYGROUND_CONFIG_DIR")
         os.environ["PLAYGROUND_CONFIG_DIR"] = tmp
         try:
-            return _render(project, Path(out), size, steps, panel, select)
+            return _render(project, Path(out), size, steps, panel, select,
+                           _lesson_state if lesson is not None else None, present)
         finally:
             if saved is None:
                 os.environ.pop("PLAYGROUND_CONFIG_DIR", None)
@@ -148,7 +160,7 @@ def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 8
                 os.environ["PLAYGROUND_CONFIG_DIR"] = saved
 
 
-def _render(project, out: Path, size, steps, panel, select) -> Path:
+def _render(project, out: Path, size, steps, panel, select, lesson=None, present=False) -> Path:
     from PySide6.QtCore import Qt
 
     from playground.ui import preload
@@ -169,6 +181,25 @@ def _render(project, out: Path, size, steps, panel, select) -> Path:
             window.resizeDocks([window.docks[panel]], [int(size[1] * 0.42)], Qt.Orientation.Vertical)
     preload.wait(120)
     _pump(app, 0.3)  # let the panels waiting for the imports fill in
+    if lesson is not None:
+        found, step, run = lesson
+        window.lessons.dock.show()
+        window.lessons.dock.raise_()
+        window.lessons.panel.show_lesson(found)
+        for k in range(step):
+            window.lessons.panel.buttons[k].setText("Done \u2713")
+        panels = [p for p in run.panels if p in PANELS]
+        panel = panel or (panels[0] if panels else None)
+        for key in reversed(panels):
+            window.show_panel(key)
+        trained = sum(int(a.split()[1]) for s in found.steps[:step] for a in s.actions if a.startswith("train "))
+        steps = steps or min(trained, 300)
+    if present:
+        window.lessons.set_presenting(True)
+        window.showNormal()  # offscreen "full screen" is the virtual screen's size: picture at --size instead
+        window.resize(*size)
+        _pump(app, 0.1)
+        window.lessons.arrange()
     message = train_in_window(app, window, steps) if steps else ""
     if panel in INSIDE + LEARN:
         _wait_for_panel(app, window, panel)

@@ -60,6 +60,9 @@ WORKSPACES = (
               (DockGroup(BOTTOM, tuple(e.key for e in LEARN_PANELS), 0.55),)),
 )
 BY_KEY = {w.key: w for w in WORKSPACES}
+#: docks that belong to no workspace and stay where they are when the workspace changes (the Lesson
+#: dock: a student follows a lesson's steps across Build, Train and Look Inside)
+PINNED = ("lesson",)
 
 
 def workspace_of(dock_key: str, current: str = "") -> str | None:
@@ -83,6 +86,7 @@ class Workspaces:
         self.window = window
         self.current = WORKSPACES[0].key
         self.states: dict[str, QByteArray] = {}
+        self.after_arrange: list = []  # called after every switch and reset (a pinned dock's owner)
         window.view.setMinimumSize(*CANVAS_MIN)
         self.group = QActionGroup(window)
         self.actions: dict[str, QAction] = {}
@@ -122,6 +126,8 @@ class Workspaces:
         if not (state is not None and self.window.restoreState(state, STATE_VERSION)):
             self.apply_default()
         unelide_tabs(self.window)
+        for hook in self.after_arrange:
+            hook()
 
     def show_dock(self, dock_key: str) -> None:
         """Go to the workspace that holds ``dock_key`` (unless the current one shows it)."""
@@ -135,11 +141,12 @@ class Workspaces:
     def apply_default(self) -> None:
         """Arrange the docks as the current workspace's record says (Reset Layout)."""
         window, ws = self.window, BY_KEY[self.current]
-        for key, dock in window.docks.items():
+        arranged = {key: dock for key, dock in window.docks.items() if key not in PINNED}
+        for key, dock in arranged.items():
             dock.setFloating(False)
             if key not in ws.docks:
                 dock.hide()
-        for dock in window.docks.values():
+        for dock in arranged.values():
             window.removeDockWidget(dock)
         for group in ws.groups:
             first = window.docks[group.keys[0]]
@@ -148,7 +155,7 @@ class Workspaces:
             for key in group.keys[1:]:
                 window.tabifyDockWidget(first, window.docks[key])
                 window.docks[key].show()
-        for key, dock in window.docks.items():
+        for key, dock in arranged.items():
             if key not in ws.docks:
                 dock.hide()
         for group in ws.groups:
@@ -156,6 +163,8 @@ class Workspaces:
         self.apply_sizes()
         unelide_tabs(window)
         QTimer.singleShot(0, lambda: unelide_tabs(window))
+        for hook in self.after_arrange:
+            hook()
 
     def apply_sizes(self) -> None:
         window, ws = self.window, BY_KEY[self.current]

@@ -1,0 +1,133 @@
+"""Lessons in the window: the browser, the Lesson dock's Do it / Reveal through undoable commands
+and the settings path, presentation mode's state, and the start page only for a bare launch."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from playground.train.config import TrainConfig
+from playground.train.lessons import list_lessons
+from playground.ui.learn.lessons_dock import open_lesson
+
+
+def test_help_menu_browser_lists_every_lesson_grouped(make_window):
+    window = make_window("tfp_mlp")
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Help")
+    assert window.lessons.browse_action in help_menu.actions()
+    window.lessons.browse_action.trigger()
+    tree = window.lessons.browser.tree
+    names = [tree.topLevelItem(g).child(i).data(0, 256) for g in range(tree.topLevelItemCount())
+             for i in range(tree.topLevelItem(g).childCount())]
+    assert names == [l.name for l in list_lessons()]
+    tree.setCurrentItem(tree.topLevelItem(0).child(0))
+    window.lessons.browser._choose(tree.currentItem())
+    assert window.lessons.panel.lesson.name == names[0]
+    assert window.doc.project.name == list_lessons()[0].title
+    window.lessons.browser.close()
+
+
+def test_do_it_goes_through_undo_and_settings(make_window, qtbot):
+    window = make_window("tfp_mlp")
+    lesson = open_lesson(window, "activations_saturation")
+    assert window.lessons.dock.isVisible()
+    assert window.doc.project.dataset["name"] == "spiral"
+    kinds = lambda: (window.doc.graph.find("tanh1").kind, window.doc.graph.find("tanh2").kind)  # noqa: E731
+    assert kinds() == ("Tanh", "Tanh")
+    panel = window.lessons.panel
+    replace_step = next(i for i, s in enumerate(lesson.steps) if any(a.startswith("replace") for a in s.actions))
+    # performing only the edits of that step (the step also trains: not needed to check the edits)
+    from playground.ui.learn.lessons_steps import perform
+
+    assert perform(window, ("replace layer tanh1 ReLU", "replace layer tanh2 ReLU")) == ""
+    assert kinds() == ("ReLU", "ReLU")
+    window.doc.undo_stack.undo()
+    window.doc.undo_stack.undo()
+    assert kinds() == ("Tanh", "Tanh")  # each replacement is one undo step
+    assert perform(window, ("set training.lr 0.005",)) == ""
+    assert TrainConfig.from_dict(window.doc.project.training).lr == 0.005
+    assert "no layer named" in perform(window, ("set layer nope.units 3",))
+    assert replace_step >= 0
+    panel.reveal()
+    assert panel.answer.isVisibleTo(panel)
+
+
+def test_presentation_mode_state_and_back(make_window):
+    window = make_window("tfp_mlp")
+    open_lesson(window, "learning_rate")
+    app = QApplication.instance()
+    size = app.font().pointSizeF()
+    window.lessons.present_action.trigger()  # F11
+    assert window.lessons.presenting and window.isFullScreen()
+    from playground.ui.learn.lessons_present import ZOOM
+
+    assert ZOOM > 1.2 and abs(app.font().pointSizeF() - size * ZOOM) < 0.01
+    assert window.docks["layers"].isHidden() and window.docks["inspector"].isHidden()
+    assert window.lessons.bar is not None and all(s.isEnabled() for s in window.lessons._keys)
+    window.lessons.present_action.trigger()
+    assert not window.lessons.presenting and not window.isFullScreen()
+    assert app.font().pointSizeF() == size
+    assert not window.docks["layers"].isHidden()
+    assert not any(s.isEnabled() for s in window.lessons._keys)
+
+
+def test_next_step_key_performs_the_next_step(make_window):
+    window = make_window("tfp_mlp")
+    open_lesson(window, "conv_arithmetic")
+    panel = window.lessons.panel
+    panel.do_next()  # step 1: open the conv view
+    assert panel.next_step == 1 and not window.docks["conv"].isHidden()
+    assert window.doc.graph.find("conv1").params["padding"] == 2  # LeNet-5 as shipped
+    panel.do_next()  # step 2: no padding
+    assert window.doc.graph.find("conv1").params["padding"] == 0
+    assert window.doc.shapes.shape(window.doc.graph.find("conv1").id)[-2:] == (24, 24)
+    window.doc.undo_stack.undo()
+    assert window.doc.graph.find("conv1").params["padding"] == 2
+
+
+def test_start_page_only_for_a_bare_launch(monkeypatch, make_window):
+    from playground.ui.app import shows_start_page
+
+    assert shows_start_page(None, None, None)
+    assert not shows_start_page("x.pgproj", None, None)
+    assert not shows_start_page(None, "lenet5", None)
+    assert not shows_start_page(None, None, "cannot open")
+    monkeypatch.setenv("PLAYGROUND_NO_START_PAGE", "1")
+    assert not shows_start_page(None, None, None)
+    window = make_window("tfp_mlp")  # a window built for a preset (tests, screenshots) shows no browser
+    assert window.lessons.browser is None
+    browser = window.lessons.browse(start_page=True)
+    assert browser.isVisible() and not browser.isModal()  # the window stays usable; closing dismisses it
+    browser.reject()
+    assert not browser.isVisible() and window.lessons.panel.lesson is None
+
+
+def test_every_verb_has_a_window_handler_and_augment_reaches_the_dataset(make_window):
+    from playground.train.lessons.actions import VERBS
+    from playground.ui.learn.lessons_steps import HANDLERS, perform
+
+    assert set(HANDLERS) == set(VERBS)
+    window = make_window("lenet5")
+    assert perform(window, ("set augment.shift 3", "set augment.rotate 15")) == ""
+    assert window.doc.project.dataset["augment"] == {"shift": 3, "rotate": 15}
+    assert "augment" in perform(window, ("set augment.shift 99",)) or "shift" in perform(window, ("set augment.shift 99",))
+    assert window.doc.project.dataset["augment"]["shift"] == 3  # refused: nothing changed
+
+
+def test_a_broken_lesson_file_is_named_and_the_rest_still_list(make_window, tmp_path, monkeypatch):
+    import shutil
+
+    from playground.train.lessons import catalog
+    from playground.ui.learn.lessons_dock import LessonBrowser
+
+    good = len(list_lessons())
+    folder = tmp_path / "lessons"
+    shutil.copytree(catalog.lessons_dir(), folder)
+    (folder / "zz_broken.md").write_text("no front matter here", encoding="utf-8")
+    monkeypatch.setattr(catalog, "lessons_dir", lambda: folder)
+    window = make_window("tfp_mlp")
+    browser = LessonBrowser(window)
+    listed = sum(browser.tree.topLevelItem(g).childCount() for g in range(browser.tree.topLevelItemCount()))
+    assert listed == good  # every good lesson still listed
+    assert "zz_broken" in browser.problems.text() and "front matter" in browser.problems.text()
+    window.reset_layout()
+    assert window.lessons.dock.isHidden()  # no lesson open: no empty Lesson dock after Reset Layout
