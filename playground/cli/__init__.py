@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "datasets": "datasets",
     "train": "train",
     "screenshot": "screenshot",
+    "sweep": "sweep",
 }
 
 
