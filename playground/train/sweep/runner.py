@@ -70,7 +70,21 @@ def _set_config(key: str) -> Callable:
 
 
 def _set_weight_decay(graph, cfg: dict, value) -> None:
-    cfg["optimizer_params"] = {**cfg.get("optimizer_params", {}), "weight_decay": float(value)}
+    cfg["_weight_decay"] = float(value)  # placed once the optimizer is known: ``_place_weight_decay``
+
+
+def _place_weight_decay(changes: dict, optimizer: str) -> None:
+    """The optimizer's own ``weight_decay`` where it has one (AdamW), else the same pull on the
+    weights as an L2 penalty: l2 = wd / 2 (gradient wd * w, on weights, not biases)."""
+    from playground.train.optimizers import get_optimizer
+
+    wd = changes.pop("_weight_decay", None)
+    if wd is None:
+        return
+    if "weight_decay" in get_optimizer(optimizer).params:
+        changes["optimizer_params"] = {**changes["optimizer_params"], "weight_decay": wd}
+    else:
+        changes["l2"] = wd / 2
 
 
 #: sweep setting -> apply(graph copy, config changes, value)
@@ -87,8 +101,9 @@ def configure(graph, config: TrainConfig, point: dict, epochs: int | None = None
     changes: dict[str, Any] = {"optimizer_params": dict(config.optimizer_params)}
     for name, value in point.items():
         APPLY[name](g, changes, value)
-    if changes.get("optimizer") and changes["optimizer"] != config.optimizer and "weight_decay" not in point:
+    if changes.get("optimizer", config.optimizer) != config.optimizer:
         changes["optimizer_params"] = {}  # another optimizer's settings may not fit this one
+    _place_weight_decay(changes, changes.get("optimizer", config.optimizer))
     if epochs is not None:
         changes["epochs"] = int(epochs)
     return g, config.replace(**changes)
