@@ -16,14 +16,14 @@ import json
 import sys
 
 HELP = "hyperparameter search: train many configurations of a project, print a table, write JSON rows"
+# kept in step with train.sweep.space.KNOBS by tests/unit/train/test_sweep.py (the parser must not import torch)
+PARAM_NAMES = "lr, batch_size, width, weight_decay, dropout, l2, optimizer, init, seed"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from playground.train.sweep.space import KNOBS
-
     parser.add_argument("project", metavar="PROJECT_OR_PRESET", help="a project file or a preset name")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=RANGE",
-                        help="a setting to vary: lo:hi, lo:hi:log or a,b,c (repeatable). Names: " + ", ".join(KNOBS))
+                        help="a setting to vary: lo:hi, lo:hi:log or a,b,c (repeatable). Names: " + PARAM_NAMES)
     parser.add_argument("--trials", type=int, default=16, metavar="N", help="budget: number of configurations (16)")
     parser.add_argument("--search", choices=("grid", "random"), default="random", help="grid or random (default)")
     parser.add_argument("--folds", type=int, default=0, metavar="K", help="K-fold cross-validation (0: off)")

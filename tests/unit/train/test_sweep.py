@@ -173,3 +173,10 @@ def test_cli_sweep_refuses_bad_input(tmp_path, capsys):
     assert main(["sweep", "tfp_mlp", "--param", "lr=0.1,0.2", "--out", str(tmp_path / "nope" / "x.json")]) == 1
     err = capsys.readouterr().err
     assert "lr" in err and "--param" in err and "does not exist" in err
+
+
+def test_cli_help_names_every_parameter():
+    from playground.cli.sweep import PARAM_NAMES
+    from playground.train.sweep.space import KNOBS
+
+    assert PARAM_NAMES.split(", ") == list(KNOBS)
