@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "train": "train",
     "screenshot": "screenshot",
     "lessons": "lessons",
+    "sweep": "sweep",
 }
 
 

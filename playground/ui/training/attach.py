@@ -124,6 +124,10 @@ class TrainingUI:
         for action in self.toolbar.actions_by_key.values():
             menu.addAction(action)
         menu.addSeparator()
+        sweep = menu.addAction("Hyperparameter &Sweep…")
+        sweep.setStatusTip("Train many configurations at once (grid or random search) and keep the best settings")
+        sweep.triggered.connect(self.show_sweep)
+        self.sweep_action = sweep
         inside = menu.addMenu("&Look Inside")
         for entry in PANELS:
             action = inside.addAction(entry.title.replace("&", "&&"))  # "Filters & Weights", not a mnemonic
@@ -142,6 +146,16 @@ class TrainingUI:
             action.triggered.connect(lambda _c=False, key=entry.key: self.show_panel(key))
         bar.insertMenu(help_action, learn) if help_action else bar.addMenu(learn)
         self.learn_menu = learn
+
+    def show_sweep(self):
+        """The Hyperparameter Sweep dialog (one per window, kept with its results between openings)."""
+        from playground.ui.training.sweep_dialog import SweepDialog
+
+        if getattr(self, "sweep_dialog", None) is None:
+            self.sweep_dialog = SweepDialog(self.session, self.window)
+        self.sweep_dialog.show()
+        self.sweep_dialog.raise_()
+        return self.sweep_dialog
 
     def _raise_curves(self, state: str, _text: str) -> None:
         if state in ("loading", "running"):
@@ -172,6 +186,8 @@ class TrainingUI:
         QMessageBox.warning(self.window, "Training stopped", reason[:1].upper() + reason[1:])
 
     def shutdown(self) -> bool:
+        if getattr(self, "sweep_dialog", None) is not None:
+            self.sweep_dialog.cancel()
         return self.session.shutdown()
 
 
