@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from playground.graph.layers import get_spec
+
 
 def _nodes(graph_dict: dict) -> dict[str, dict]:
     return {n["name"]: n for n in graph_dict.get("nodes", [])}
@@ -24,12 +26,21 @@ def _state(model: nn.Module, name: str) -> dict[str, torch.Tensor]:
     return module.state_dict()
 
 
+def _structural(node: dict) -> dict:
+    """The settings that change a layer's weights (freezing it or a dropout rate does not)."""
+    try:
+        spec = get_spec(node["kind"])
+    except KeyError:
+        return dict(node.get("params") or {})
+    return {k: v for k, v in (node.get("params") or {}).items() if (s := spec.param(k)) is None or s.structural}
+
+
 def unchanged_layers(old_graph: dict, new_graph: dict, old_model: nn.Module, new_model: nn.Module) -> list[str]:
     """Names of the layers with weights or buffers that can keep the old model's values."""
     old_nodes, names = _nodes(old_graph), []
     for name, node in _nodes(new_graph).items():
         before = old_nodes.get(name)
-        if before is None or before["kind"] != node["kind"] or before.get("params") != node.get("params"):
+        if before is None or before["kind"] != node["kind"] or _structural(before) != _structural(node):
             continue
         old_state, new_state = _state(old_model, name), _state(new_model, name)
         if new_state and old_state.keys() == new_state.keys() and all(
