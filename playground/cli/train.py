@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same run)")
     parser.add_argument("--device", metavar="D", help="auto (CUDA when present), cpu or cuda")
     parser.add_argument("--out", metavar="RUN.json", help="write the run's settings and metrics as JSON")
+    parser.add_argument("--init-from", metavar="FILE", help="start from the trained layers of another project's "
+                        "checkpoint (.pgproj.pt) or exported .pt (every layer of the same name and shapes)")
+    parser.add_argument("--freeze", metavar="LAYER,...", help="switch 'trainable' off for these layers")
     # taking the run away (playground/cli/takeaway.py)
     from playground.cli.takeaway import add_train_arguments
 
@@ -97,6 +100,31 @@ def _model(project, config):
         model.load_state_dict(build_module(project.graph, seed=new_seed).state_dict())
 
     return build_module(project.graph, seed=config.seed, batch_size=config.batch_size, state_slots=slots), reinit
+
+
+def _freeze(project, names: str | None) -> None:
+    from playground.core.errors import GraphError
+
+    for name in [n.strip() for n in (names or "").split(",") if n.strip()]:
+        node = project.graph.by_name(name)
+        if node is None or node.spec.param("trainable") is None:
+            raise GraphError(f"cannot freeze '{name}': no layer with weights of that name", where="--freeze",
+                             fix="name layers from `playground check`, separated by commas")
+        project.graph.set_param(node.id, "trainable", False)
+
+
+def _init_from(model, path: str | None) -> None:
+    if not path:
+        return
+    from playground.nn.transfer import import_layers, read_source_state, source_layers
+
+    state = read_source_state(path)
+    names = [n for n in source_layers(state) if n in dict(model.named_modules())]
+    problems = import_layers(state, model, names)
+    kept = [n for n in names if not any(p.startswith(f"{n}:") for p in problems)]
+    print(f"imported {len(kept)} layer(s) from {path}: {', '.join(kept) or 'none'}", file=sys.stderr)
+    for problem in problems:
+        print(f"  not imported: {problem}", file=sys.stderr)
 
 
 def check_out_path(out: str | None) -> None:
@@ -195,8 +223,10 @@ def run(args: argparse.Namespace) -> int:
     from playground.cli.takeaway import before_training, resumed_config
 
     config = resumed_config(args, config)
+    _freeze(project, args.freeze)
     _problems(project, None)
     model, reinit = _model(project, config)  # refuses one that would not fit in memory, before the data
+    _init_from(model, args.init_from)
     splits = _dataset(project, args.dataset, config.seed)
     _problems(project, splits)
     trainer = Trainer(model, splits, config, callbacks=[ProgressBar(sys.stderr)], reinit=reinit)

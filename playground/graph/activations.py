@@ -6,7 +6,7 @@ course teaches (the palette tooltip shows them). Maxout and the softmaxes have t
 
 from __future__ import annotations
 
-from playground.graph.layers import REGISTRY, LayerSpec, ShapeProblem
+from playground.graph.layers import REGISTRY, TRAINABLE, LayerSpec, ShapeProblem
 from playground.graph.params import ParamSpec as P
 
 _SLOPE = P("slope", "float", 0.01, "Slope for negative inputs.", 0.0, 1.0, key=True, structural=False)
@@ -30,7 +30,8 @@ ACTIVATIONS = (
      "Does not saturate for x > 0 and is cheap; units can 'die' (always 0) with a large learning rate."),
     ("LeakyReLU", "nn.LeakyReLU", (_SLOPE,), lambda p: {"negative_slope": p["slope"]}, "f(x) = max(slope*x, x)",
      "Like ReLU but with a small slope for negatives, so units do not die.", ""),
-    ("PReLU", "nn.PReLU", (P("per_channel", "bool", False, "Learn one slope per channel instead of one in all."),),
+    ("PReLU", "nn.PReLU", (P("per_channel", "bool", False, "Learn one slope per channel instead of one in all."),
+                           TRAINABLE),
      None, "f(x) = max(a*x, x), a learned", "Leaky ReLU whose negative slope is learned.", ""),
     ("ELU", "nn.ELU", (_ALPHA,), lambda p: {"alpha": p["alpha"]}, "f(x) = x if x > 0 else alpha*(e^x - 1)",
      "Smooth for negatives, outputs closer to zero mean.", "Negative saturation adds robustness to noise; needs exp."),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from math import prod
 
-from playground.graph.layers import REGISTRY, LayerSpec, Shape, ShapeProblem
+from playground.graph.layers import REGISTRY, TRAINABLE, LayerSpec, Shape, ShapeProblem
 from playground.graph.params import ParamSpec as P
 
 # ---- shared parameter specs --------------------------------------------------------------------
@@ -142,7 +142,7 @@ def _linear_shape(ins, p):
 
 REGISTRY.add(LayerSpec(
     "Linear", "Dense", "Fully connected: every output is a weighted sum of all inputs plus a bias (a layer of perceptrons).",
-    (P("units", "int", 8, "Number of outputs (neurons).", 1, 100000, key=True), _BIAS, *INIT_PARAMS),
+    (P("units", "int", 8, "Number of outputs (neurons).", 1, 100000, key=True), _BIAS, *INIT_PARAMS, TRAINABLE),
     shape=_linear_shape,
     torch=lambda p, ins: ("nn.Linear", {"in_features": ins[0][0], "out_features": p["units"], "bias": p["bias"]}),
     count_params=lambda i, o, p: i[0][0] * o[0] + (o[0] if p["bias"] else 0),
@@ -172,7 +172,7 @@ def _conv_params(filters: int) -> tuple:
               0, 64, key=True),
             _DILATION,
             P("groups", "int", 1, "Split channels into groups convolved separately (groups = channels: depthwise).", 1, 4096),
-            _BIAS, *INIT_PARAMS)
+            _BIAS, *INIT_PARAMS, TRAINABLE)
 
 
 def _conv_torch(nd: int):
@@ -219,7 +219,8 @@ REGISTRY.add(LayerSpec(
     "ConvTranspose2d", "Convolution", "Transposed ('up') convolution: makes feature maps larger, as in a decoder.",
     (P("filters", "int", 8, "Number of output channels.", 1, 4096, key=True), _kernel(2), _stride(2),
      P("padding", "int", 0, "Removes this many pixels from each border of the output.", 0, 64),
-     P("output_padding", "int", 0, "Extra pixels on one side to hit an exact size.", 0, 16), _DILATION, _BIAS, *INIT_PARAMS),
+     P("output_padding", "int", 0, "Extra pixels on one side to hit an exact size.", 0, 16), _DILATION, _BIAS, *INIT_PARAMS,
+     TRAINABLE),
     shape=_convt_shape,
     torch=lambda p, ins: ("nn.ConvTranspose2d", {"in_channels": ins[0][0], "out_channels": p["filters"],
                                                   "kernel_size": p["kernel_size"], "stride": p["stride"],
@@ -343,7 +344,8 @@ def _groupnorm_shape(ins, p):
 
 REGISTRY.add(LayerSpec(
     "BatchNorm", "Normalization", "Normalizes each channel over the mini-batch (zero mean, unit variance), then scales.",
-    (P("momentum", "float", 0.1, "How fast the running statistics for evaluation follow the batches.", 0.0, 1.0),),
+    (P("momentum", "float", 0.1, "How fast the running statistics for evaluation follow the batches.", 0.0, 1.0),
+     TRAINABLE),
     shape=lambda ins, p: ins[0],
     torch=lambda p, ins: (f"nn.BatchNorm{2 if len(ins[0]) == 3 else 1}d", {"num_features": ins[0][0], "momentum": p["momentum"]}),
     count_params=lambda i, o, p: 2 * i[0][0], count_macs=lambda i, o, p: 2 * prod(o), prefix="bn", title="Batch norm",
@@ -352,13 +354,13 @@ REGISTRY.add(LayerSpec(
 ))
 REGISTRY.add(LayerSpec(
     "LayerNorm", "Normalization", "Normalizes each sample over all its values (no dependence on the batch).",
-    (_AFFINE,), shape=lambda ins, p: ins[0],
+    (_AFFINE, TRAINABLE), shape=lambda ins, p: ins[0],
     torch=lambda p, ins: ("nn.LayerNorm", {"normalized_shape": list(ins[0]), "elementwise_affine": p["affine"]}),
     count_params=lambda i, o, p: 2 * prod(i[0]) if p["affine"] else 0, prefix="ln", title="Layer norm",
 ))
 REGISTRY.add(LayerSpec(
     "GroupNorm", "Normalization", "Normalizes groups of channels within each sample.",
-    (P("groups", "int", 2, "Number of channel groups (must divide the channels).", 1, 1024, key=True), _AFFINE),
+    (P("groups", "int", 2, "Number of channel groups (must divide the channels).", 1, 1024, key=True), _AFFINE, TRAINABLE),
     shape=_groupnorm_shape,
     torch=lambda p, ins: ("nn.GroupNorm", {"num_groups": p["groups"], "num_channels": ins[0][0], "affine": p["affine"]}),
     count_params=lambda i, o, p: 2 * i[0][0] if p["affine"] else 0, prefix="gn", title="Group norm",
@@ -374,7 +376,7 @@ def _instancenorm_shape(ins, p):
 
 REGISTRY.add(LayerSpec(
     "InstanceNorm", "Normalization", "Normalizes each channel of each sample over its positions (style transfer's norm).",
-    (P("affine", "bool", False, "Learn a scale and shift per channel."),),
+    (P("affine", "bool", False, "Learn a scale and shift per channel."), TRAINABLE),
     shape=_instancenorm_shape,
     torch=lambda p, ins: (f"nn.InstanceNorm{len(ins[0]) - 1}d", {"num_features": ins[0][0], "affine": p["affine"]}),
     count_params=lambda i, o, p: 2 * i[0][0] if p["affine"] else 0, prefix="inorm", title="Instance norm",

@@ -36,6 +36,21 @@ CATEGORIES = (
 RF_RULES = ("input", "same", "window", "transposed", "upsample", "global", "merge")
 
 
+#: the freeze switch every kind with learned values carries (transfer learning): off, the optimizer
+#: leaves the layer's weights as they are (nn.build sets requires_grad False; the summary counts them
+#: apart). FixedConv2d has its own "trainable" switch, off by default, with the same meaning.
+TRAINABLE = ParamSpec("trainable", "bool", True, "Off (frozen): training leaves this layer's weights as they are, "
+                      "e.g. layers imported from a network trained on another dataset. On: the optimizer updates them.",
+                      structural=False)
+
+
+def is_trainable(kind: str, params: dict[str, Any]) -> bool:
+    """Whether a node of ``kind`` with ``params`` has its weights trained (True for kinds without the switch)."""
+    spec = get_spec(kind)
+    switch = spec.param("trainable")
+    return True if switch is None else bool(params.get("trainable", switch.default))
+
+
 class ShapeProblem(Exception):
     """Raised by a shape rule: what is wrong (with the numbers) and how to fix it."""
 

@@ -2,8 +2,9 @@
 
 ``layer_plan`` walks the graph in topological order and says, for every node, which torch class
 to construct with which arguments and which nodes feed it. ``build_module`` runs that plan (and
-the per-layer init) under a fixed seed; the code generator prints the same plan as source, so the
-two cannot drift apart. A graph with errors raises ``GraphError`` listing them.
+the per-layer init) under a fixed seed, then freezes the layers whose ``trainable`` switch is off
+(``requires_grad_(False)``: the Trainer gives the optimizer only what still needs a gradient); the
+code generator prints the same plan as source, so the two cannot drift apart. A graph with errors raises ``GraphError`` listing them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import torch
 from torch import fx, nn
 
 from playground.core.errors import GraphError
-from playground.graph.layers import Shape
+from playground.graph.layers import Shape, is_trainable
 from playground.graph.memory import DEFAULT_STATE_SLOTS, require_memory
 from playground.graph.model import Graph, Node
 from playground.graph.shapes import GraphShapes, infer
@@ -54,6 +55,11 @@ def layer_plan(graph: Graph, shapes: GraphShapes | None = None) -> list[LayerSte
     return plan
 
 
+def frozen_layers(plan: list[LayerStep]) -> list[str]:
+    """Names of the nodes whose weights training leaves alone (their ``trainable`` switch is off)."""
+    return [step.node.name for step in plan if not is_trainable(step.node.kind, step.node.params)]
+
+
 def input_shape(graph: Graph) -> Shape:
     """Per-sample shape the built model expects (2-D points: (2,), before feature expansion)."""
     node = graph.input_nodes()[0]
@@ -82,6 +88,8 @@ def build_module(graph: Graph, seed: int = 0, *, batch_size: int | None = None,
             args = tuple(values[name] for name in step.inputs) or (x,)
             values[step.node.name] = fxg.call_module(step.node.name, args)
         apply_init(root, init_calls(graph))
+    for name in frozen_layers(plan):
+        root.get_submodule(name).requires_grad_(False)
     fxg.output(values[plan[-1].node.name])
     module = fx.GraphModule(root, fxg, class_name="Model")
     module.meta["input_shape"] = input_shape(graph)

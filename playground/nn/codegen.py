@@ -17,7 +17,7 @@ import inspect
 from playground.graph.model import Graph
 from playground.graph.shapes import format_shape
 from playground.nn import modules
-from playground.nn.build import input_shape, layer_plan, resolve
+from playground.nn.build import frozen_layers, input_shape, layer_plan, resolve
 from playground.nn.init import init_calls
 from playground.nn.safe_source import comment, identifier, literal
 from playground.nn.module_source import class_source
@@ -82,6 +82,10 @@ def generate_source(graph: Graph, title: str = "", *, description: str = "", dat
         cls = step.class_name if step.class_name.startswith("nn.") else step.class_name[3:]
         lines.append(f"        self.{identifier(step.node.name)} = {cls}({_args(step.class_name, step.kwargs)})"
                      f"  # -> {format_shape(step.shape)}")
+    frozen = frozen_layers(plan)
+    if frozen:
+        lines.append("        # frozen in Playground (trainable off): the optimizer leaves these weights as they are")
+        lines += [f"        self.{identifier(name)}.requires_grad_(False)" for name in frozen]
     calls = init_calls(graph)
     if calls:
         lines += ["        self.reset_parameters()", "", "    def reset_parameters(self):",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from playground.graph.layers import get_spec
+
 
 def _nodes(graph_dict: dict) -> dict[str, dict]:
     return {n["name"]: n for n in graph_dict.get("nodes", [])}
@@ -24,12 +26,21 @@ def _state(model: nn.Module, name: str) -> dict[str, torch.Tensor]:
     return module.state_dict()
 
 
+def _structural(node: dict) -> dict:
+    """The settings that change a layer's weights (freezing it or a dropout rate does not)."""
+    try:
+        spec = get_spec(node["kind"])
+    except KeyError:
+        return dict(node.get("params") or {})
+    return {k: v for k, v in (node.get("params") or {}).items() if (s := spec.param(k)) is None or s.structural}
+
+
 def unchanged_layers(old_graph: dict, new_graph: dict, old_model: nn.Module, new_model: nn.Module) -> list[str]:
     """Names of the layers with weights or buffers that can keep the old model's values."""
     old_nodes, names = _nodes(old_graph), []
     for name, node in _nodes(new_graph).items():
         before = old_nodes.get(name)
-        if before is None or before["kind"] != node["kind"] or before.get("params") != node.get("params"):
+        if before is None or before["kind"] != node["kind"] or _structural(before) != _structural(node):
             continue
         old_state, new_state = _state(old_model, name), _state(new_model, name)
         if new_state and old_state.keys() == new_state.keys() and all(
@@ -49,3 +60,80 @@ def copy_weights(old_model: nn.Module, new_model: nn.Module, names: list[str]) -
         target.load_state_dict({k: v.detach().to(device).clone() for k, v in source.items()})
         copied += len(source)
     return copied
+
+
+# ---- importing trained layers from another project's file (transfer learning) ---------------------
+
+def read_source_state(path) -> dict[str, torch.Tensor]:
+    """The trained weights in a project checkpoint (``NAME.pgproj.pt``) or an exported ``.pt``, read
+    safely (``weights_only``); raises ProjectFileError saying what the file is not."""
+    from pathlib import Path
+
+    from playground.core.errors import ProjectFileError
+    from playground.nn.export import load_pt
+
+    where = str(path)
+    try:
+        data = torch.load(Path(path), map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise ProjectFileError("no file here", where=where, fix="pick a saved checkpoint or exported .pt") from None
+    except Exception as exc:  # noqa: BLE001 - truncated, not a torch file, unsafe content
+        raise ProjectFileError(f"cannot read this file ({type(exc).__name__})", where=where,
+                               fix="pick a Playground checkpoint (.pgproj.pt) or an exported .pt") from None
+    if isinstance(data, dict) and data.get("format") == "playground-checkpoint" and isinstance(data.get("model"), dict):
+        return data["model"]
+    return load_pt(path)[1]
+
+
+def source_layers(state: dict[str, torch.Tensor]) -> dict[str, dict[str, tuple[int, ...]]]:
+    """``{layer: {"weight": (6, 1, 5, 5), "bias": (6,)}}`` from a flat state dict, in file order."""
+    layers: dict[str, dict[str, tuple[int, ...]]] = {}
+    for key, value in state.items():
+        layer, _, tensor = key.rpartition(".")
+        if layer and isinstance(value, torch.Tensor):
+            layers.setdefault(layer, {})[tensor] = tuple(value.shape)
+    return layers
+
+
+_DIM_WORDS = {0: "different number of filters (outputs)", 1: "different number of input channels/features"}
+
+
+def mismatch(name: str, source: dict[str, tuple[int, ...]], target: nn.Module | None) -> str | None:
+    """Why layer ``name`` of the source cannot go into ``target`` (None when it fits)."""
+    if target is None:
+        return f"{name}: this project has no layer of that name"
+    mine = {k: tuple(v.shape) for k, v in target.state_dict().items()}
+    if not mine:
+        return f"{name}: this project's {name} has no weights"
+    if set(source) != set(mine):
+        return f"{name}: source holds {', '.join(sorted(source))}, this project's {', '.join(sorted(mine))}"
+    for key in mine:
+        a, b = source[key], mine[key]
+        if a != b:
+            if len(a) != len(b):
+                why = "different kind of layer"
+            else:
+                dim = next(i for i in range(len(a)) if a[i] != b[i])
+                why = _DIM_WORDS.get(dim, "different kernel size")
+            fmt = lambda s: "(" + ", ".join(map(str, s)) + ")"  # noqa: E731
+            return f"{name}: source {fmt(a)} vs this project's {fmt(b)}: {why}"
+    return None
+
+
+@torch.no_grad()
+def import_layers(state: dict[str, torch.Tensor], model: nn.Module, names: list[str]) -> list[str]:
+    """Copy the source layers ``names`` into ``model`` (same names); returns the mismatch messages of
+    the layers that could not be copied (those are left as they were)."""
+    layers, problems = source_layers(state), []
+    for name in names:
+        try:
+            target = model.get_submodule(name)
+        except AttributeError:
+            target = None
+        problem = mismatch(name, layers.get(name, {}), target)
+        if problem:
+            problems.append(problem)
+            continue
+        device = next(iter(target.state_dict().values())).device
+        target.load_state_dict({k: state[f"{name}.{k}"].detach().to(device).clone() for k in layers[name]})
+    return problems

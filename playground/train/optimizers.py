@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 import torch
 
+from playground.core.errors import TrainingError
 from playground.train.registry import Choice, Setting, lookup
 
 
@@ -101,7 +102,8 @@ def get_optimizer(name: str) -> OptimizerSpec:
 def make_optimizer(
     params: Iterable[torch.nn.Parameter], name: str, lr: float, settings: dict | None = None, fast: bool = True
 ) -> torch.optim.Optimizer:
-    """A torch optimizer for ``params`` (same maths as the plain class).
+    """A torch optimizer for the ``params`` that need a gradient (same maths as the plain class);
+    frozen ones (``requires_grad`` False) are left out, so they get no state and no weight decay.
 
     With ``fast``: on a GPU torch's fused kernel where it has one, on the CPU the multi-tensor
     ("foreach") path. CPU fused kernels are avoided on purpose: they start a parallel region per
@@ -109,7 +111,10 @@ def make_optimizer(
     tests/benchmarks/bench_trainer.py's notes)."""
     spec = get_optimizer(name)
     kwargs: dict[str, Any] = spec.kwargs(spec.resolve(settings))
-    params = list(params)
+    params = [p for p in params if p.requires_grad]  # frozen layers get no optimizer state
+    if not params:
+        raise TrainingError("nothing to train: every layer with weights is frozen", where="optimizer",
+                            fix="switch 'trainable' on for at least one layer (in the inspector)")
     if fast and params and all(p.is_floating_point() for p in params):
         on_gpu = all(p.device.type == "cuda" for p in params)
         options = ({"fused": True}, {"foreach": True}) if on_gpu and spec.fusable else ({"foreach": True},)

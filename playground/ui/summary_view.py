@@ -76,7 +76,8 @@ class SummaryView(LazyPanel):
         self.table.setRowCount(len(summary.rows))
         for r, row in enumerate(summary.rows):
             rf = row["receptive_field"]["text"] if row["receptive_field"] else "-"
-            values = (row["name"], row["kind"], format_shape(row["output_shape"]), f"{row['params']:,}",
+            name = row["name"] if row["trainable"] else f"\N{LOCK} {row['name']} (frozen)"
+            values = (name, row["kind"], format_shape(row["output_shape"]), f"{row['params']:,}",
                       human_count(row["macs"]), rf)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -89,7 +90,7 @@ class SummaryView(LazyPanel):
         state = f"<span style='color:#D62728'>{errors} problem(s): see the Problems tab</span>" if errors else \
             "<span style='color:#2E7D32'>valid</span>"
         self.totals.setText(
-            f"<b>Total</b>: {summary.total_params:,} parameters, {human_count(summary.total_macs)} multiply-adds and "
+            f"<b>Total</b>: {summary.total_params:,} parameters{summary.split_text()}, {human_count(summary.total_macs)} multiply-adds and "
             f"{human_bytes(summary.activation_bytes)} of activations per sample; about "
             f"<b>{human_bytes(summary.memory_for_batch(batch))}</b> to train with a batch of {batch} "
             f"(activations, weights, gradients, Adam state). Network: {state}.")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
+from playground.graph.layers import is_trainable
 from playground.graph.shapes import format_shape, human_count
 from playground.ui import style
 
@@ -138,6 +139,7 @@ class NodeItem(QGraphicsItem):
         self.doc_line = node.spec.doc
         self.name = node.name
         self.params_text = key_params(node)
+        self.frozen = not is_trainable(node.kind, node.params)  # drawn hatched with a lock
         self.shape_text = "?"
         self.count_text = ""
         self.issues: list = []
@@ -158,6 +160,7 @@ class NodeItem(QGraphicsItem):
     def set_node(self, node) -> None:
         self.name = node.name
         self.params_text = key_params(node)
+        self.frozen = not is_trainable(node.kind, node.params)
         self._update_tooltip()
         self.update()
 
@@ -209,6 +212,12 @@ class NodeItem(QGraphicsItem):
         painter.setClipPath(path)
         painter.fillRect(QRectF(body.left(), body.top(), body.width(), style.HEADER_H), style.tint(color, 0.22))
         painter.fillRect(QRectF(body.left(), body.top(), 7, body.height()), color)
+        if self.frozen:  # frozen weights: greyed, hatched, a lock in the corner
+            painter.fillRect(body, QBrush(QColor(128, 128, 128, 70), Qt.BrushStyle.BDiagPattern))
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(style.MUTED)
+            painter.drawText(QRectF(body.right() - 22, body.bottom() - 20, 18, 18), Qt.AlignmentFlag.AlignCenter,
+                             "\N{LOCK}")
         painter.restore()
         if self.drop_hint is not None:
             border = QPen(QColor("#2CA02C") if self.drop_hint else style.ERROR, 3, Qt.PenStyle.DashLine)
