@@ -82,6 +82,7 @@ def test_a_narrow_heat_strip_caption_is_whole(qtbot):
 
 
 def test_an_ampersand_in_a_panel_title_is_shown_not_eaten(window):
+    window.workspaces.switch("inside")  # the inside panels' tabs live in the Look Inside workspace
     texts = [bar.tabText(i) for bar in window.findChildren(QTabBar) for i in range(bar.count())]
     assert "Filters && Weights" in texts  # drawn as "Filters & Weights"; a single "&" is a mnemonic
     actions = [a.text() for a in window.training.inside_menu.actions()]
