@@ -56,6 +56,7 @@ def test_presentation_mode_state_and_back(make_window):
     open_lesson(window, "learning_rate")
     app = QApplication.instance()
     size = app.font().pointSizeF()
+    shown_before = {key: dock.isHidden() for key, dock in window.docks.items()}  # (the workspace decides)
     window.lessons.present_action.trigger()  # F11
     assert window.lessons.presenting and window.isFullScreen()
     from playground.ui.learn.lessons_present import ZOOM
@@ -66,7 +67,7 @@ def test_presentation_mode_state_and_back(make_window):
     window.lessons.present_action.trigger()
     assert not window.lessons.presenting and not window.isFullScreen()
     assert app.font().pointSizeF() == size
-    assert not window.docks["layers"].isHidden()
+    assert {key: dock.isHidden() for key, dock in window.docks.items()} == shown_before  # the window as it was
     assert not any(s.isEnabled() for s in window.lessons._keys)
 
 

@@ -42,6 +42,8 @@ class LessonsUI:
         self.panel = LessonPanel(window)
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("dock_lesson")
+        self.dock.setAccessibleName("Lesson")
+        self.panel.setAccessibleName("Lesson: its text, steps and question")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.docks["lesson"] = self.dock
