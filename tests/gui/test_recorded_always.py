@@ -10,7 +10,7 @@ def test_health_and_histograms_opened_after_training_show_the_whole_run(window, 
     from playground.train.recorder import CAPACITY, RunRecorder
 
     # a generous budget, so how many points a 132-step run gets does not depend on this machine's load
-    monkeypatch.setattr(RunRecorder.__init__, "__defaults__", (0.5, 0.5, CAPACITY))
+    monkeypatch.setattr(RunRecorder.__init__, "__defaults__", (100.0, 100.0, CAPACITY))  # no throttling: every step may be measured
     s = window.training.session
     s.apply_setting(epochs=12)
     window.training.show_panel("curves")  # only the curves are on screen while it trains
