@@ -73,12 +73,20 @@ def workspace_of(dock_key: str, current: str = "") -> str | None:
 
 
 def unelide_tabs(window) -> None:
-    """Dock tab bars show whole labels (scroll buttons, never "Pro…")."""
+    """Dock tab bars show whole labels (scroll buttons, never "Pro…"), and a tab bar left over from
+    an earlier arrangement is hidden: Qt keeps the bars of tab groups it has taken apart, still
+    showing, where they float over the panels (e.g. "Dataset | Training Settings" over a Learn view).
+    A bar is stale when it has no tab or names a dock that is hidden (Qt drops hidden docks from the
+    bars it uses)."""
+    hidden = {dock.windowTitle() for dock in window.docks.values() if dock.isHidden()}
     for bar in window.findChildren(QTabBar):
         if bar.parent() is window:
             bar.setElideMode(Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
             bar.setExpanding(False)
+            titles = {bar.tabText(i) for i in range(bar.count())}
+            if not titles or titles & hidden:
+                bar.hide()
 
 
 class Workspaces:

@@ -104,3 +104,46 @@ def test_workspace_shortcuts_and_menu(make_window):
     assert [a.shortcut().toString() for a in window.workspaces.actions.values()] == [w.shortcut for w in WORKSPACES]
     texts = [a.text() for a in window._view_menu.actions()]
     assert "&Workspace" in texts
+
+
+
+_LEFTOVER_PROBE = """
+import json
+from PySide6.QtWidgets import QApplication, QTabBar
+from playground.graph.project import load_project
+from playground.ui.main_window import MainWindow
+app = QApplication([])
+window = MainWindow(load_project("tfp_mlp"), restore_layout=False)
+window.resize(1280, 800)
+window.show()
+app.processEvents()
+found = []
+for key in ("build", "inside", "learn", "train", "build"):
+    window.workspaces.switch(key)
+    app.processEvents()
+    hidden = {d.windowTitle() for d in window.docks.values() if d.isHidden()}
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window and bar.isVisible() and window.rect().intersects(bar.geometry()):
+            titles = sorted(bar.tabText(i) for i in range(bar.count()))
+            if not titles or set(titles) & hidden:
+                found.append([key, titles])
+print(json.dumps(found))
+window.shutdown()
+"""
+
+
+def test_no_leftover_tab_bar_floats_over_the_panels(tmp_path):
+    """Qt keeps the tab bars of tab groups that an arrangement took apart; they stayed on screen
+    ("Dataset | Training Settings" over the Learn and Look Inside panels). A fresh process, as a user
+    starts the app (the test session's long-lived application hides the effect)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path),
+               PLAYGROUND_NO_START_PAGE="1")
+    done = subprocess.run([sys.executable, "-c", _LEFTOVER_PROBE], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
