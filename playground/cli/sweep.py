@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
     params = [parse_param(text) for text in args.param]
     project = load_project_checked(args.project)
     config = TrainConfig.from_dict(project.training)
-    _problems(project, None)
+    _problems(project, None, config)
     splits = _dataset(project, args.dataset, config.seed)
-    _problems(project, splits)
+    _problems(project, splits, config)
     points = SEARCHES[args.search](params, args.trials, args.seed)
     print(f"sweeping '{project.name}' on {splits.info.title}: {len(points)} configurations ({args.search}), "
           f"{args.epochs or config.epochs} epochs each" + (f", {args.folds}-fold cross-validation" if args.folds else ""),

@@ -9,7 +9,7 @@ Exit 1 with one clear line on an invalid graph, an unavailable dataset or a NaN 
 
 Checked before training starts, so nothing is lost: ``--out`` must name a file in an existing,
 writable folder (a missing folder is an error, not created: a typo should not scatter results);
-the dataset must fit the network's input (``graph.data_fit``); training must fit in memory. The
+the dataset and the loss must fit the network (``train.fit_check``); training must fit in memory. The
 data come from the project's own ``dataset.seed`` when it has one (as in the app), else the
 training seed.
 """
@@ -73,17 +73,18 @@ def _dataset(project, name: str | None, seed: int):
     return load(name, params=saved.get("params") if same else None, seed=data_seed, **extra)
 
 
-def _problems(project, splits) -> None:
-    """Refuse an invalid graph or one the dataset does not fit, naming every problem."""
+def _problems(project, splits, config) -> None:
+    """Refuse an invalid graph, or one that the loaded dataset or the loss does not fit
+    (``train.fit_check``, the check the app's Problems panel and ``playground check`` run), naming
+    every problem."""
     from playground.core.errors import GraphError
-    from playground.graph.data_fit import DataFacts, dataset_fit_issues
     from playground.graph.validate import validate
+    from playground.train.fit_check import fit_issues, loaded_facts
 
     problems = [issue for issue in validate(project.graph) if issue.severity == "error"]
     if not problems and splits is not None:
-        info = splits.info
-        facts = DataFacts(info.name, tuple(info.input_shape), info.task, info.num_classes)
-        problems = [issue for issue in dataset_fit_issues(project.graph, facts) if issue.severity == "error"]
+        issues = fit_issues(project.graph, None, project.dataset, config.to_dict(), facts=loaded_facts(splits.info))
+        problems = [issue for issue in issues if issue.severity == "error"]
     if problems:
         listing = "; ".join(issue.message for issue in problems)
         raise GraphError(f"the network is not valid: {listing}", where=f"project '{project.name}'",
@@ -224,11 +225,11 @@ def run(args: argparse.Namespace) -> int:
 
     config = resumed_config(args, config)
     _freeze(project, args.freeze)
-    _problems(project, None)
+    _problems(project, None, config)
     model, reinit = _model(project, config)  # refuses one that would not fit in memory, before the data
     _init_from(model, args.init_from)
     splits = _dataset(project, args.dataset, config.seed)
-    _problems(project, splits)
+    _problems(project, splits, config)
     trainer = Trainer(model, splits, config, callbacks=[ProgressBar(sys.stderr)], reinit=reinit)
     before_training(args, trainer, config)
     print(f"training '{project.name}' on {splits.info.title}: {len(splits.train)} train / {len(splits.val)} val / "

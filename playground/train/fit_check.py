@@ -207,10 +207,22 @@ def _check_step(graph: Graph, shapes: GraphShapes, facts: DataFacts, training: d
 CHECKS: tuple[Callable[..., list[FitIssue]], ...] = (_check_input, _check_output, _check_step)
 
 
-def fit_issues(graph: Graph, shapes: GraphShapes | None, dataset: dict | None, training: dict | None) -> list[FitIssue]:
+def loaded_facts(info) -> DataFacts:
+    """The facts of a loaded dataset (``data.spec.DatasetInfo``): what a CSV file or an image
+    folder really holds, known only once read."""
+    from playground.data.registry import DATASETS
+
+    spec = DATASETS.get(info.name)
+    return DataFacts(info.name, info.title, info.task, tuple(info.input_shape), int(info.num_classes),
+                     tuple(info.target_shape), points=spec is not None and spec.group == "2-D points")
+
+
+def fit_issues(graph: Graph, shapes: GraphShapes | None, dataset: dict | None, training: dict | None,
+               facts: DataFacts | None = None) -> list[FitIssue]:
     """Whether the network fits the project's dataset and loss. Runs only on a graph that is
-    otherwise valid (its own problems come first and may explain these)."""
-    facts = data_facts(dataset)
+    otherwise valid (its own problems come first and may explain these). ``facts``: the loaded
+    dataset's (``loaded_facts``) instead of its registry record's."""
+    facts = facts if facts is not None else data_facts(dataset)
     if facts is None or not graph.nodes:
         return []
     shapes = shapes if shapes is not None else infer(graph)

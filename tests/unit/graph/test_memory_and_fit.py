@@ -9,7 +9,7 @@ from playground.cli import main
 from playground.core.errors import GraphError
 from playground.data import load_settings
 from playground.graph import memory
-from playground.graph.data_fit import DataFacts, dataset_fit_issues
+from playground.train.fit_check import DataFacts, fit_issues, loaded_facts
 from playground.graph.model import Graph
 from playground.graph.project import Project, load_project, preset_names, save_project
 from playground.graph.shapes import infer
@@ -94,7 +94,7 @@ def test_the_real_machine_memory_is_read():
 def test_every_preset_fits_its_own_dataset(preset):
     project = load_project(preset)
     info = load_settings(project.dataset, 0).info
-    assert dataset_fit_issues(project.graph, DataFacts(info.name, tuple(info.input_shape))) == []
+    assert fit_issues(project.graph, None, project.dataset, project.training, facts=loaded_facts(info)) == []
 
 
 @pytest.mark.parametrize("preset, data_shape", [
@@ -103,7 +103,8 @@ def test_every_preset_fits_its_own_dataset(preset):
 ])
 def test_mismatch_is_an_error_on_the_input_and_would_fail_in_torch(preset, data_shape):
     graph = load_project(preset).graph
-    issues = dataset_fit_issues(graph, DataFacts("d", data_shape))
+    facts = DataFacts("d", "d", "regression", data_shape, 0, (1,), points=False)
+    issues = [i for i in fit_issues(graph, None, None, {}, facts=facts) if i.node_id == graph.input_nodes()[0].id]
     assert len(issues) == 1 and issues[0].severity == "error"
     assert issues[0].node_id == graph.input_nodes()[0].id
     # the reference: torch fails on such data, or (points on wider data) silently ignores columns
