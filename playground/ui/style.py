@@ -26,34 +26,45 @@ CATEGORY_COLORS = {
     "Blocks": "#555555",
 }
 
-#: the theme table: every colour the app draws itself, light and dark. ``apply_theme`` copies one
-#: column into this module's names (the canvas reads them as it paints) and into the Qt palette.
-THEMES = {
-    "light": {"ERROR": "#D62728", "WARNING": "#E8830C", "SELECTED": "#1E6FE0", "CANVAS_BG": "#F4F5F7",
-              "GRID_DOT": "#D5D8DE", "NODE_BG": "#FFFFFF", "NODE_BORDER": "#9AA1AC", "TEXT": "#1F2328",
-              "MUTED": "#5A6270", "EDGE": "#7D8590", "EDGE_LABEL_BG": "#EBFFFFFF", "PORT": "#FFFFFF",
-              "ERROR_TEXT": "#B3261E", "OK_TEXT": "#2E7D32", "CODE_BG": "#F7F7F9", "BORDER": "#C9CDD4",
-              "WINDOW": "#EFEFEF", "BASE": "#FFFFFF", "ALT_BASE": "#F5F6F8", "BUTTON": "#E9E9EB",
-              "HIGHLIGHT": "#2F6FD0", "LINK": "#1E5FC0"},
-    "dark": {"ERROR": "#FF5C5C", "WARNING": "#FFA040", "SELECTED": "#5A9CFF", "CANVAS_BG": "#1E2024",
-             "GRID_DOT": "#3A3E46", "NODE_BG": "#2B2E34", "NODE_BORDER": "#6B7380", "TEXT": "#E8EAED",
-             "MUTED": "#A9B1BD", "EDGE": "#8E96A3", "EDGE_LABEL_BG": "#EB2B2E34", "PORT": "#2B2E34",
-             "ERROR_TEXT": "#FF8A80", "OK_TEXT": "#7CD67F", "CODE_BG": "#25282D", "BORDER": "#4A505A",
-             "WINDOW": "#2A2C30", "BASE": "#1F2125", "ALT_BASE": "#272A2F", "BUTTON": "#353840",
-             "HIGHLIGHT": "#3D7BE0", "LINK": "#8AB4F8"},
-}
-ERROR = QColor(THEMES["light"]["ERROR"])
-WARNING = QColor(THEMES["light"]["WARNING"])
-SELECTED = QColor(THEMES["light"]["SELECTED"])
-CANVAS_BG = QColor(THEMES["light"]["CANVAS_BG"])
-GRID_DOT = QColor(THEMES["light"]["GRID_DOT"])
-NODE_BG = QColor(THEMES["light"]["NODE_BG"])
-NODE_BORDER = QColor(THEMES["light"]["NODE_BORDER"])
-TEXT = QColor(THEMES["light"]["TEXT"])
-MUTED = QColor(THEMES["light"]["MUTED"])
-EDGE = QColor(THEMES["light"]["EDGE"])
-EDGE_LABEL_BG = QColor(THEMES["light"]["EDGE_LABEL_BG"])
-PORT = QColor(THEMES["light"]["PORT"])
+#: the theme table: every colour the app draws itself, light and dark, one role a row so the two
+#: themes' colours of a role sit side by side.
+_THEME_ROWS = (  # (role, light, dark)
+    ("ERROR", "#D62728", "#FF5C5C"), ("WARNING", "#E8830C", "#FFA040"), ("SELECTED", "#1E6FE0", "#5A9CFF"),
+    ("CANVAS_BG", "#F4F5F7", "#1E2024"), ("GRID_DOT", "#D5D8DE", "#3A3E46"), ("NODE_BG", "#FFFFFF", "#2B2E34"),
+    ("NODE_BORDER", "#9AA1AC", "#6B7380"), ("TEXT", "#1F2328", "#E8EAED"), ("MUTED", "#5A6270", "#A9B1BD"),
+    ("EDGE", "#7D8590", "#8E96A3"), ("EDGE_LABEL_BG", "#EBFFFFFF", "#EB2B2E34"), ("PORT", "#FFFFFF", "#2B2E34"),
+    ("ERROR_TEXT", "#B3261E", "#FF8A80"), ("OK_TEXT", "#2E7D32", "#7CD67F"), ("CODE_BG", "#F7F7F9", "#25282D"),
+    ("BORDER", "#C9CDD4", "#4A505A"), ("WINDOW", "#EFEFEF", "#2A2C30"), ("BASE", "#FFFFFF", "#1F2125"),
+    ("ALT_BASE", "#F5F6F8", "#272A2F"), ("BUTTON", "#E9E9EB", "#353840"), ("HIGHLIGHT", "#2F6FD0", "#3D7BE0"),
+    ("LINK", "#1E5FC0", "#8AB4F8"),
+)
+#: theme name -> {role: colour}. ``apply_theme`` copies one column into this module's canvas names
+#: (``CANVAS_ROLES``: the canvas reads them as it paints) and into the Qt palette.
+THEMES = {name: {row[0]: row[col] for row in _THEME_ROWS} for col, name in ((1, "light"), (2, "dark"))}
+#: the roles the canvas reads as module attributes (``style.TEXT``...), kept as ``QColor``
+CANVAS_ROLES = ("ERROR", "WARNING", "SELECTED", "CANVAS_BG", "GRID_DOT", "NODE_BG", "NODE_BORDER", "TEXT", "MUTED",
+                "EDGE", "EDGE_LABEL_BG", "PORT")
+ERROR: QColor
+WARNING: QColor
+SELECTED: QColor
+CANVAS_BG: QColor
+GRID_DOT: QColor
+NODE_BG: QColor
+NODE_BORDER: QColor
+TEXT: QColor
+MUTED: QColor
+EDGE: QColor
+EDGE_LABEL_BG: QColor
+PORT: QColor
+
+
+def _set_canvas_colours(name: str) -> None:
+    """Point the module's canvas names (``CANVAS_ROLES``) at theme ``name``'s colours."""
+    for key in CANVAS_ROLES:
+        globals()[key] = QColor(THEMES[name][key])
+
+
+_set_canvas_colours("light")
 theme = "light"
 
 NODE_W, NODE_H = 184.0, 64.0
@@ -134,9 +145,7 @@ def apply_theme(app, name: str) -> str:
         dark = app is not None and app.palette().color(QPalette.ColorRole.Window).lightness() < 128
         name, app = ("dark" if dark else "light"), None
     theme = name
-    for key in ("ERROR", "WARNING", "SELECTED", "CANVAS_BG", "GRID_DOT", "NODE_BG", "NODE_BORDER", "TEXT", "MUTED",
-                "EDGE", "EDGE_LABEL_BG", "PORT"):
-        globals()[key] = QColor(THEMES[name][key])
+    _set_canvas_colours(name)
     if app is not None:
         app.setStyle("Fusion")
         app.setPalette(make_palette(name))

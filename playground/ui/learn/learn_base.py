@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
-from playground.ui import style
+from PySide6.QtWidgets import QWidget
+
+from playground.ui.panels.panel_header import explained_layout
 
 BLUE, ORANGE, GREEN, RED, GREY, PURPLE = "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#7F7F7F", "#9467BD"
 
@@ -43,17 +44,7 @@ class LearnView(QWidget):
         self.results = 0
         self.last_error = ""
         self.on_screen = True
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(6, 4, 6, 4)
-        self.layout_.setSpacing(4)
-        self.explain_label = QLabel(self.explanation)
-        self.explain_label.setWordWrap(True)
-        style.mute(self.explain_label)
-        self.layout_.addWidget(self.explain_label)
-        self.message_label = QLabel("")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(style.css("ERROR_TEXT"))
-        self.message_label.hide()
+        self.layout_, self.explain_label, self.message_label = explained_layout(self, self.explanation)
 
     def finish_layout(self) -> None:
         self.layout_.addWidget(self.message_label)

@@ -3,8 +3,8 @@
 Owns ``InputPicker`` (a row of controls that edits the shared ``InputChoice``: split, example
 number with previous/next, a thumbnail of the example with its true label, "Misclassified" that
 steps through the examples the model gets wrong, "Draw…" for image datasets, and x1/x2 boxes for
-2-D point datasets) and ``DrawCanvas`` (a small scaled-up canvas painted with a soft brush; its
-picture becomes a custom input in [0, 1] of the dataset's input shape). It learns about the
+2-D point datasets; a drawing from ``input_drawing.DrawArea`` becomes a custom input in [0, 1] of
+the dataset's input shape) and ``thumbnail`` (the picture of one example). It learns about the
 dataset (input shape, class names, kind, split sizes) and fetches the thumbnail through session
 jobs, so it never touches torch itself. Any panel can embed it: ``InputPicker(context)``. It does
 not draw activations (``activations.py`` does) and does not own the choice (``input_choice.py``).
@@ -15,19 +15,18 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from playground.ui.panels.input_choice import SPLITS
+from playground.ui.panels.input_drawing import DrawArea
 from playground.ui.plots.image_grid import lut, to_image
 from playground.ui import style
 
 STUCK_SECONDS = 20.0  # an answer from a dropped trainer never comes: stop waiting for it after this
 THUMB = 44  # thumbnail size in pixels
-BRUSH_RADIUS = 1.4  # soft brush, in canvas pixels
-CANVAS_SCALE = 7  # screen pixels per canvas pixel (28 x 28 -> 196 x 196)
 
 
 def _example_job(choice_state: tuple):
@@ -67,86 +66,6 @@ def thumbnail(x: np.ndarray, size: int = THUMB) -> QPixmap | None:
     image = to_image(tile, 0.0, 1.0, lut("gray"))
     return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.FastTransformation)
-
-
-class DrawCanvas(QWidget):
-    """A small picture (H, W) in [0, 1] painted with a soft round brush; ``stroke_done`` is called
-    after every stroke (mouse release)."""
-
-    def __init__(self, height: int = 28, width: int = 28, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.picture = np.zeros((height, width), dtype=np.float32)
-        self.stroke_done = None
-        self._last: QPointF | None = None
-        self.setFixedSize(width * CANVAS_SCALE, height * CANVAS_SCALE)
-        self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("Draw with the left mouse button")
-
-    def resize_picture(self, height: int, width: int) -> None:
-        if self.picture.shape != (height, width):
-            self.picture = np.zeros((height, width), dtype=np.float32)
-            scale = max(2, min(CANVAS_SCALE, 220 // max(height, width, 1)))
-            self.setFixedSize(width * scale, height * scale)
-            self.update()
-
-    def clear(self) -> None:
-        self.picture[:] = 0
-        self.update()
-
-    def _to_pixels(self, pos: QPointF) -> tuple[float, float]:
-        h, w = self.picture.shape
-        return pos.y() / self.height() * h - 0.5, pos.x() / self.width() * w - 0.5
-
-    def dab(self, row: float, col: float) -> None:
-        """Add one soft dab of paint centred at (row, col), in canvas pixels."""
-        h, w = self.picture.shape
-        rows, cols = np.mgrid[0:h, 0:w]  # (H, W) each
-        d2 = (rows - row) ** 2 + (cols - col) ** 2
-        paint = np.exp(-d2 / (2 * BRUSH_RADIUS ** 2)).astype(np.float32)
-        paint[d2 > (3 * BRUSH_RADIUS) ** 2] = 0
-        np.maximum(self.picture, np.minimum(1.0, paint * 1.3), out=self.picture)
-
-    def _line_to(self, pos: QPointF) -> None:
-        r1, c1 = self._to_pixels(pos)
-        if self._last is None:
-            self.dab(r1, c1)
-        else:
-            r0, c0 = self._to_pixels(self._last)
-            steps = max(1, int(np.hypot(r1 - r0, c1 - c0) * 2))
-            for t in np.linspace(0, 1, steps + 1)[1:]:
-                self.dab(r0 + (r1 - r0) * t, c0 + (c1 - c0) * t)
-        self._last = QPointF(pos)
-        self.update()
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._last = None
-            self._line_to(event.position())
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._last is not None:  # painting since the press (QTest moves carry no buttons)
-            self._line_to(event.position())
-
-    def mouseReleaseEvent(self, event) -> None:
-        if self._last is not None:
-            self._line_to(event.position())
-            self._last = None
-            if self.stroke_done is not None:
-                self.stroke_done()
-
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        h, w = self.picture.shape
-        p.drawImage(QRectF(0, 0, self.width(), self.height()), to_image(self.picture, 0.0, 1.0, lut("gray")))
-        p.setPen(QPen(QColor(255, 255, 255, 28), 1))
-        for k in range(1, w):
-            x = k * self.width() / w
-            p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        for k in range(1, h):
-            y = k * self.height() / h
-            p.drawLine(QPointF(0, y), QPointF(self.width(), y))
-        p.setPen(QPen(QColor("#8C929B"), 1))
-        p.drawRect(QRectF(0, 0, self.width() - 1, self.height() - 1))
 
 
 class InputPicker(QWidget):
@@ -224,24 +143,11 @@ class InputPicker(QWidget):
         outer.addWidget(self.note)
 
         # the drawing area (image datasets), shown by "Draw…"
-        self.draw_area = QWidget()
-        draw_row = QHBoxLayout(self.draw_area)
-        draw_row.setContentsMargins(0, 0, 0, 0)
-        self.canvas = DrawCanvas()
+        self.draw_area = DrawArea()
+        self.canvas = self.draw_area.canvas
         self.canvas.stroke_done = self._stroke_done
-        draw_row.addWidget(self.canvas)
-        side = QVBoxLayout()
-        side.addWidget(QLabel("Draw a digit or a shape\nwith the mouse (white on black)."))
-        self.live_box = QCheckBox("Update as I draw")
-        self.live_box.setChecked(True)
-        side.addWidget(self.live_box)
-        self.use_button = QPushButton("Use drawing")
-        self.clear_button = QPushButton("Clear")
-        side.addWidget(self.use_button)
-        side.addWidget(self.clear_button)
-        side.addStretch(1)
-        draw_row.addLayout(side)
-        draw_row.addStretch(1)
+        self.live_box, self.use_button = self.draw_area.live_box, self.draw_area.use_button
+        self.clear_button = self.draw_area.clear_button
         outer.addWidget(self.draw_area)
         self.draw_area.hide()
 
@@ -252,7 +158,6 @@ class InputPicker(QWidget):
         self.mistakes_button.clicked.connect(self.next_mistake)
         self.draw_button.toggled.connect(self._toggle_draw)
         self.use_button.clicked.connect(self.use_drawing)
-        self.clear_button.clicked.connect(self.canvas.clear)
         self.point_button.clicked.connect(self.use_point)
         self.choice.changed.connect(self._choice_changed)
         self.session.job_done.connect(self._on_job)
@@ -311,9 +216,7 @@ class InputPicker(QWidget):
 
     def drawing(self) -> np.ndarray:
         """The canvas as an input of the dataset's shape (C, H, W) in [0, 1], gray in every channel."""
-        shape = tuple(self.facts["input_shape"]) if self.facts else (1,) + self.canvas.picture.shape
-        c = shape[0] if len(shape) == 3 else 1
-        return np.repeat(self.canvas.picture[None], c, axis=0).astype(np.float32)  # (C, H, W)
+        return self.draw_area.as_input(tuple(self.facts["input_shape"]) if self.facts else None)
 
     def use_drawing(self) -> None:
         self.choice.set_custom(self.drawing(), "your drawing")

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from playground.ui.panels.input_choice import InputChoice
+from playground.ui.panels.panel_header import explained_layout
 from playground.ui.training.pacing import job_interval
-from playground.ui import style
 
 STUCK_SECONDS = 20.0  # a request whose answer never came (its trainer was dropped) stops blocking after this
 
@@ -67,17 +67,7 @@ class ProbePanel(QWidget):
         self.last_error = ""
         self.results = 0  # how many answers were shown (tests wait on it)
 
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(6, 4, 6, 4)
-        self.layout_.setSpacing(4)
-        self.explain_label = QLabel(self.explanation)
-        self.explain_label.setWordWrap(True)
-        style.mute(self.explain_label)
-        self.layout_.addWidget(self.explain_label)
-        self.message_label = QLabel("")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(style.css("ERROR_TEXT"))
-        self.message_label.hide()
+        self.layout_, self.explain_label, self.message_label = explained_layout(self, self.explanation)
 
         self.timer = QTimer(self)
         self.timer.setInterval(self.interval_ms)
