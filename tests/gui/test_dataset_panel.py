@@ -194,7 +194,7 @@ def test_regenerate_draws_new_points_for_training_too(panel, qtbot):
     x, _, _ = loaded(load("circle", seed=1))
     np.testing.assert_array_equal(panel.preview.result["x"], x)
     assert not np.array_equal(x, before)
-    from playground.ui.training.session import load_splits
+    from playground.ui.training.jobs import load_splits
 
     assert torch.equal(load_splits(doc.project.dataset, seed=0).train.x, load("circle", seed=1).train.x)
     with qtbot.waitSignal(doc.dataset_changed, timeout=5_000):

@@ -7,7 +7,7 @@ import math
 import time
 
 from playground.train import Callback
-from playground.ui.training.session import format_status
+from playground.ui.training.status import format_status
 
 
 class _Clock(Callback):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from playground.train.fused import compiler
-from playground.ui.training import session as session_module
+from playground.ui.training.bridge import Bridge
+from playground.ui.training.status import format_status
 
 
 @pytest.fixture
@@ -40,12 +41,12 @@ def test_status_line_says_fast_engine_and_the_curves_fill(fast_live, qtbot):
 
 def test_torch_path_has_no_fast_engine_in_the_status():
     counters = {"epoch": 3, "step": 75, "samples_per_s": 1000.0, "elapsed": 2.0}
-    assert "fast engine" not in session_module.format_status({**counters, "engine": "torch"})
-    assert session_module.format_status({**counters, "engine": "fast"}).endswith("fast engine")
+    assert "fast engine" not in format_status({**counters, "engine": "torch"})
+    assert format_status({**counters, "engine": "fast"}).endswith("fast engine")
 
 
 def test_the_buffer_stays_bounded_and_keeps_the_sample_count():
-    bridge = session_module._Bridge()
+    bridge = Bridge()
     steps = 50 * bridge.MAX_ROWS
     for step in range(1, steps + 1):
         bridge.put(("b", step, 0.5, 0.03, 10, 1 + step // 25))

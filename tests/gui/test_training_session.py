@@ -9,7 +9,7 @@ import torch
 
 from playground.graph.project import load_project
 from playground.train import Callback
-from playground.ui.training import session as session_module
+from playground.ui.training import jobs as jobs_module
 
 LONG = 100000  # epochs: a run that only ends when told to
 
@@ -119,7 +119,7 @@ def test_rewind_gives_this_runs_initial_weights_and_reset_new_ones(live, qtbot):
     assert s.config().seed == seed + 1
     qtbot.waitUntil(lambda: s.trainer.config.seed == seed + 1, timeout=10000)
     expected = build_module(window.doc.graph, seed=0)
-    session_module.graph_reinit(window.doc.graph)(expected, seed + 1)
+    jobs_module.graph_reinit(window.doc.graph)(expected, seed + 1)
     assert _same(_weights(s.trainer.model), _weights(expected))
     assert not _same(_weights(s.trainer.model), built)
     # the earlier run is kept as an overlay to compare
@@ -158,7 +158,7 @@ def test_an_error_in_the_training_thread_is_a_message(live, qtbot, dialogs, monk
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(session_module, "load_splits", broken)
+    monkeypatch.setattr(jobs_module, "load_splits", broken)
     with qtbot.waitSignal(s.failed, timeout=60000) as blocker:
         s.play()
     assert words in blocker.args[0]

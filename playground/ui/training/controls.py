@@ -14,7 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QToolBar
 
 from playground.ui.guard import guarded
-from playground.ui.training.session import TrainingSession, format_status
+from playground.ui.training.session import TrainingSession
+from playground.ui.training.status import format_status
 
 
 @dataclass(frozen=True)

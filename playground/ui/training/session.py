@@ -1,20 +1,23 @@
 """The bridge between the window and a training run: ``TrainingSession``.
 
-Owns the worker thread (one plain Python thread per ``fit`` call), the Trainer it drives, and the
-lock-protected buffer its callback fills with plain numbers (``_Bridge``). A QTimer in the GUI
-thread drains the buffer up to 10 times a second and turns it into Qt signals (``batches``,
+Owns the session's state (the Trainer, its worker thread, the command and job queues), its Qt
+signals and the commands the window gives: play, pause, step, stop, reset, rewind, live settings
+(``apply_setting``), dropping the trainer when the network changes. A QTimer in the GUI thread
+drains the event buffer up to 10 times a second and turns it into Qt signals (``batches``,
 ``epoch_done``, ``run_started``, ``state_changed``, ``failed``, ``finished``, ``status``).
-Commands (play, pause, step, stop, reset, rewind, live settings) go to the Trainer's thread-safe
-controls; the GUI thread never waits for training, and training never waits for the GUI. The
-model is built in the GUI thread before a run starts and from then on only the worker touches it.
+Commands go to the Trainer's thread-safe controls; the GUI thread never waits for training, and
+training never waits for the GUI. The model is built in the GUI thread before a run starts and
+from then on only the worker touches it.
 
-It does not own widgets: the toolbar, status line, curves and settings form listen to it.
+It does not own: the lock-protected event buffer the worker's callback fills (``bridge.py``);
+starting the worker, its loop and the jobs panels submit (``jobs.py``, mixed in as
+``WorkerMixin``); the status line's counters and text (``status.py``); widgets (the toolbar,
+status line, curves and settings form listen to it).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from typing import Any, Callable
@@ -22,157 +25,16 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from playground.core.errors import PlaygroundError
-from playground.ui.training.pacing import GuiLoad, lower_thread_priority
+from playground.ui.training.bridge import Bridge
+from playground.ui.training.jobs import WorkerMixin
+from playground.ui.training.pacing import GuiLoad
+from playground.ui.training.status import RunCounters
 
 DRAIN_MS = 100  # at most 10 drains a second; redraws are spaced further when the GUI is slow (pacing.py)
 JOIN_SECONDS = 15.0
-STATUS_S = 0.25  # while training, the status line (epoch, step, samples/s, time) is updated this often
 
 
-def load_splits(dataset: dict, seed: int):
-    """The project's dataset, split (runs in the worker thread)."""
-    from playground.data import load_settings
-
-    return load_settings(dataset, seed)
-
-
-def graph_reinit(graph) -> Callable:
-    """``reinit(model, seed)`` for ``Trainer``: each layer's own reset, then the graph's init scheme."""
-    import torch
-
-    from playground.nn.init import apply_init, init_calls
-
-    calls = init_calls(graph)  # read now, in the GUI thread: the worker never reads the live graph
-
-    def reinit(model, seed: int) -> None:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            for module in model.modules():
-                if module is not model and hasattr(module, "reset_parameters"):
-                    module.reset_parameters()
-            apply_init(model, calls)
-
-    return reinit
-
-
-def describe_error(exc: BaseException) -> str:
-    """A sentence for the person: what went wrong in the training thread, and what to try."""
-    text = str(exc).strip() or exc.__class__.__name__
-    if isinstance(exc, PlaygroundError):
-        return text
-    if isinstance(exc, MemoryError) or "out of memory" in text.lower():
-        first = text.splitlines()[0]
-        return (f"out of memory while training ({first}); try a smaller batch size, a smaller network "
-                "or the CPU device")
-    return f"training stopped by an error: {exc.__class__.__name__}: {text.splitlines()[0]}"
-
-
-def attempt(fn: Callable, trainer) -> Any:
-    """``fn(trainer)``, or the exception it raised (a panel's job must not end the training thread)."""
-    try:
-        return fn(trainer)
-    except Exception as exc:  # noqa: BLE001 - handed to the panel that asked, which says what happened
-        return exc
-
-
-class _Bridge:
-    """The Trainer callback: copies numbers into a lock-protected list (training thread side).
-
-    At thousands of epochs a second (the fused engine) the list would grow faster than the window
-    can draw it, so between two drains it keeps at most ``MAX_ROWS`` per-step rows and
-    ``MAX_EPOCHS`` epoch records: past that, every other one is dropped (a dropped step's examples
-    are added to the next kept row, so samples/s stays right). The curves show the same shape."""
-
-    MAX_ROWS = 1000
-    MAX_EPOCHS = 25
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.events: list[tuple] = []
-        self.counts = {"b": 0, "epoch": 0}
-
-    def put(self, event: tuple) -> None:
-        with self.lock:
-            self.events.append(event)
-            kind = event[0]
-            if kind in self.counts:
-                self.counts[kind] += 1
-                if self.counts[kind] > (self.MAX_ROWS if kind == "b" else self.MAX_EPOCHS):
-                    self._thin(kind)
-
-    def _thin(self, kind: str) -> None:
-        """Drop every other event of ``kind`` (never the latest)."""
-        kept, seen, extra = [], 0, 0
-        total = self.counts[kind]
-        for event in self.events:
-            if event[0] != kind:
-                kept.append(event)
-                continue
-            seen += 1
-            if seen % 2 and seen != total:
-                extra += event[4] if kind == "b" else 0  # its examples go to the next kept row
-                continue
-            if extra:
-                event = (*event[:4], event[4] + extra, *event[5:])
-                extra = 0
-            kept.append(event)
-        self.events = kept
-        self.counts[kind] = sum(1 for e in kept if e[0] == kind)
-
-    def take(self) -> list[tuple]:
-        with self.lock:
-            events, self.events = self.events, []
-            self.counts = {"b": 0, "epoch": 0}
-        return events
-
-    # -- Callback hooks (duck-typed: the Trainer calls the hooks a callback overrides)
-    def on_fit_start(self, trainer) -> None:
-        if trainer.step_count == 0:
-            self.put(("start", trainer.config.seed))
-
-    def on_batch_end(self, trainer, info) -> None:
-        self.put(("b", info.step, info.loss, info.lr, info.size, info.epoch, info.samples_per_s))
-
-    def on_epoch_end(self, trainer, record) -> None:
-        self.put(("epoch", record, getattr(trainer, "engine", "torch")))
-
-    def on_state(self, trainer, state: str, message: str) -> None:
-        self.put(("state", state, message))
-
-    def on_fit_end(self, trainer, result) -> None:
-        self.put(("end", result))
-
-    def on_probe(self, trainer, kind: str, result) -> None:
-        self.put(("probe", kind, result))
-
-
-def _as_callback(bridge: _Bridge):
-    from playground.train import Callback
-
-    class BridgeCallback(Callback):
-        def on_fit_start(self, trainer):
-            bridge.on_fit_start(trainer)
-
-        def on_batch_end(self, trainer, info):
-            bridge.on_batch_end(trainer, info)
-
-        def on_epoch_end(self, trainer, record):
-            bridge.on_epoch_end(trainer, record)
-
-        def on_state(self, trainer, state, message):
-            bridge.on_state(trainer, state, message)
-
-        def on_fit_end(self, trainer, result):
-            bridge.on_fit_end(trainer, result)
-
-        def on_probe(self, trainer, kind, result):
-            bridge.on_probe(trainer, kind, result)
-
-    return BridgeCallback()
-
-
-class TrainingSession(QObject):
+class TrainingSession(WorkerMixin, QObject):
     run_started = Signal(int)  # a new run from fresh weights (seed); curves start over
     batches = Signal(object)  # {"step", "loss", "lr", "epoch"}: numpy arrays of the steps since the last tick
     epoch_done = Signal(object)  # EpochRecord
@@ -191,16 +53,14 @@ class TrainingSession(QObject):
         self.trainer = None
         self.thread: threading.Thread | None = None
         self.state = "idle"
-        self._bridge = _Bridge()
+        self._bridge = Bridge()
         self._lock = threading.Lock()
         self._queued: list[Callable] = []  # commands for a trainer the worker is still setting up
         self._cancel = False
         self._old: list[threading.Thread] = []
         self._splits: dict[str, Any] = {}
         self._built_from: str | None = None  # the graph + settings the trainer was built from
-        self._counters = {"epoch": 0, "step": 0, "samples_per_s": math.nan, "elapsed": 0.0}  # nan: not measured yet
-        self._run_t0: float | None = None
-        self._status_at = 0.0
+        self._counters = RunCounters()  # what the status line shows
         self._jobs: list[tuple] = []  # (owner, fn) for the worker while no run is going
         self._want_fit = False
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
@@ -267,14 +127,6 @@ class TrainingSession(QObject):
     def busy(self) -> bool:
         return self.thread is not None
 
-    def _alive(self) -> bool:
-        """A worker that will still read the queues (one that decided to exit does not)."""
-        return self.thread is not None and not getattr(self.thread, "exiting", False)
-
-    def _training(self) -> bool:
-        trainer = self.trainer
-        return trainer is not None and trainer.running
-
     def play(self) -> None:
         self._fit_command(lambda t: t.resume())
 
@@ -319,51 +171,6 @@ class TrainingSession(QObject):
         self.timer.start()
         self.message.emit("Rewound to this run's initial weights")
 
-    def submit(self, owner: str, fn: Callable) -> None:
-        """Run ``fn(trainer)`` in the training thread and send its return value (or the exception it
-        raised) back as ``job_done(owner, result)``. While a run is going it runs between two
-        batches; otherwise a worker starts for it, building the model from the project first when
-        there is none yet. This is how panels look inside the model without racing the optimizer."""
-        job = (owner, fn)
-        if self.trainer is not None and self.state != "running" and self._built_from != self._signature():
-            self._drop_trainer()  # edited since it was built (paused or idle): look at the new network
-        with self._lock:
-            if self._alive() and not self._training():
-                self._jobs.append(job)
-                return
-        if self._training():
-            bridge = self._bridge
-            self._command(lambda t: t.call(lambda tr: bridge.put(("job", owner, attempt(fn, tr)))))
-            return
-        self._start(None, fit=False, job=job)
-
-    def _fit_command(self, fn: Callable) -> None:
-        """Play or Step: a command that needs the training loop."""
-        if self.trainer is not None and self._built_from != self._signature():
-            self._drop_trainer()  # the network or data changed since it was built: the next run uses the new one
-        with self._lock:
-            if self._alive() and not self._training():
-                self._queued.append(fn)
-                self._want_fit = True
-                return
-        if self._alive():
-            self._command(fn)
-        else:
-            self._start(fn)
-
-    def _command(self, fn: Callable) -> None:
-        with self._lock:
-            trainer = self.trainer
-            if (trainer is None or not trainer.running) and self._alive():
-                self._queued.append(fn)  # the worker applies it before it trains or exits
-                return
-            if trainer is None:
-                return
-        try:
-            fn(trainer)
-        except PlaygroundError as exc:
-            self.failed.emit(str(exc))
-
     def _drop_trainer(self) -> None:
         if self.busy:
             self.stop()
@@ -373,7 +180,7 @@ class TrainingSession(QObject):
             self._queued, self._jobs, self._want_fit = [], [], False
         self._previous = (self.trainer, self._old[-1] if self._old else None, self._built_graph)
         self.trainer, self._built_from = None, None
-        self._bridge = _Bridge()
+        self._bridge = Bridge()
         self._set_state("idle", "")
 
     def discard(self) -> None:
@@ -383,124 +190,6 @@ class TrainingSession(QObject):
         self._previous = (None, None, None)
         self._bridge.put(("start", 0))
         self.timer.start()
-
-    # ---- the worker ------------------------------------------------------------------------------
-
-    def _start(self, first: Callable | None, fit: bool = True, job: tuple | None = None) -> None:
-        problem = ""
-        if self.doc.errors():
-            problem = "the network has problems; fix them before training (see the Problems panel)"
-        signature = self._signature()
-        if not problem and self.trainer is not None and self._built_from != signature:
-            self._drop_trainer()
-        trainer, build = self.trainer, None
-        if not problem and trainer is None:
-            try:
-                build = self._build()
-            except PlaygroundError as exc:
-                problem = str(exc)
-            else:
-                self._built_from = signature
-        if problem:
-            if job is not None:
-                self._bridge.put(("job", job[0], PlaygroundError(problem)))
-                self.timer.start()
-            if fit:
-                self.failed.emit(problem)
-            return
-        if self.thread is not None:  # one that is on its way out
-            self._old.append(self.thread)
-        self._cancel = False
-        with self._lock:
-            self._queued = [first] if first is not None else []
-            self._jobs = [job] if job is not None else []
-            self._want_fit = fit
-        self.thread = threading.Thread(target=self._work, args=(self._bridge, trainer, build, self.recorder),
-                                       name="playground-training")
-        if fit:
-            self._set_state("loading" if trainer is None else "running", "")
-            self._run_t0 = time.perf_counter()
-        self.thread.start()
-        self.timer.start()
-
-    def _build(self) -> tuple:
-        """Model, settings, dataset and reinit, made in the GUI thread from the live project; and,
-        when trained weights exist, which layers keep them (asked through ``ask_keep_weights``)."""
-        from playground.graph.project import graph_to_dict
-        from playground.nn.build import build_module
-        from playground.nn.transfer import unchanged_layers
-
-        config = self.config()
-        model = build_module(self.doc.graph, seed=config.seed)
-        keep: tuple = ()
-        old_trainer, old_thread, old_graph = self._previous
-        self._previous = (None, None, None)
-        if old_trainer is not None and old_trainer.step_count > 0 and old_graph is not None:
-            names = unchanged_layers(old_graph, graph_to_dict(self.doc.graph), old_trainer.model, model)
-            if names and self.ask_keep_weights(names):
-                keep = (old_trainer, old_thread, names)
-        self._built_graph = graph_to_dict(self.doc.graph)
-        from playground.train.recorder import RunRecorder
-
-        self.recorder = RunRecorder()  # one per trainer: a dropped one's last writes go to its own
-        return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph), keep
-
-    def ask_keep_weights(self, names: list[str]) -> bool:
-        """Whether the new network keeps the trained weights of these unchanged layers (the window
-        replaces this with a question; headless the answer is yes)."""
-        return True
-
-    def _work(self, bridge: _Bridge, trainer, build, recorder) -> None:
-        """The training thread: set up a Trainer if needed, then apply queued commands, run jobs and
-        fit until nothing is left to do."""
-        me = threading.current_thread()
-        lower_thread_priority()  # the window gets a core at once when it needs one
-        try:
-            if trainer is None:
-                from playground.train import Trainer
-
-                model, config, dataset, reinit, keep = build
-                if keep:
-                    from playground.nn.transfer import copy_weights
-
-                    old_trainer, old_thread, names = keep
-                    if old_thread is not None:
-                        old_thread.join()  # it was told to stop; only then are its weights still
-                    copy_weights(old_trainer.model, model, names)
-                key = json.dumps([dataset, config.seed], sort_keys=True, default=str)
-                splits = self._splits.get(key)
-                if splits is None:
-                    splits = self._splits[key] = load_splits(dataset, config.seed)
-                if self._cancel:
-                    return
-                trainer = Trainer(model, splits, config, reinit=reinit,
-                                  callbacks=[_as_callback(bridge), recorder, *self.extra_callbacks])
-            with self._lock:
-                if bridge is not self._bridge:  # dropped while loading
-                    return
-                self.trainer = trainer
-            while True:
-                with self._lock:
-                    if bridge is not self._bridge:
-                        return
-                    queued, self._queued = self._queued, []
-                    jobs, self._jobs = self._jobs, []
-                    fit, self._want_fit = self._want_fit, False
-                    if not (queued or jobs or fit):
-                        me.exiting = True
-                        return
-                for fn in queued:
-                    fn(trainer)
-                for owner, fn in jobs:
-                    bridge.put(("job", owner, attempt(fn, trainer)))
-                if fit:
-                    trainer.fit()
-        except BaseException as exc:  # noqa: BLE001 - the window stays up and says what happened
-            bridge.put(("error", describe_error(exc), exc))
-        finally:
-            with self._lock:
-                me.exiting = True
-            bridge.put(("done", me))
 
     # ---- the GUI side of the buffer --------------------------------------------------------------
 
@@ -517,18 +206,9 @@ class TrainingSession(QObject):
             rows = []
             self._handle(event)
         self._flush(rows)
-        if self.state == "running" and self._run_t0 is not None:
-            now = time.perf_counter()
-            self.load.sample(time.thread_time(), now)
-            self._counters["elapsed"] += now - self._run_t0
-            self._run_t0 = now
-        else:
-            self._run_t0 = time.perf_counter()
-            self.load.pause()
-        now = time.perf_counter()
-        if self.state != "running" or now - self._status_at >= STATUS_S:  # the line repaints: 4 a second is plenty
-            self._status_at = now
-            self.status.emit(dict(self._counters))
+        snapshot = self._counters.tick(self.state == "running", self.load)
+        if snapshot is not None:
+            self.status.emit(snapshot)
         if self.thread is None and not self._old:
             self.timer.stop()
 
@@ -536,11 +216,7 @@ class TrainingSession(QObject):
         if not rows:
             return
         data = np.asarray([r[1:] for r in rows], dtype=np.float64)  # (n, 6): step, loss, lr, size, epoch, samples/s
-        self._counters["step"] = int(data[-1, 0])
-        self._counters["epoch"] = int(data[-1, 4])
-        rates = data[np.isfinite(data[:, 5]), 5]
-        if len(rates):
-            self._counters["samples_per_s"] = float(rates[-1])  # the engine's meter (throughput.py)
+        self._counters.rows(data)
         if self.state == "loading":
             self._set_state("running", "")
         self.batches.emit({"step": data[:, 0], "loss": data[:, 1], "lr": data[:, 2], "epoch": data[:, 4]})
@@ -548,12 +224,10 @@ class TrainingSession(QObject):
     def _handle(self, event: tuple) -> None:
         kind = event[0]
         if kind == "start":
-            self._counters.update(epoch=0, step=0, samples_per_s=math.nan, elapsed=0.0, engine="torch")
+            self._counters.restart()
             self.run_started.emit(int(event[1]))
         elif kind == "epoch":
-            if event[1].samples_per_s > 0:
-                self._counters["samples_per_s"] = float(event[1].samples_per_s)  # the same meter, validation included
-            self._counters["engine"] = event[2] if len(event) > 2 else "torch"
+            self._counters.epoch(event[1], event[2] if len(event) > 2 else "torch")
             self.epoch_done.emit(event[1])
         elif kind == "state":
             state, text = event[1], event[2]
@@ -601,13 +275,3 @@ class TrainingSession(QObject):
         alive = [t for t in self._old if t.is_alive()]
         self._old = alive
         return not alive
-
-
-def format_status(c: dict) -> str:
-    elapsed = c.get("elapsed", 0.0)
-    minutes, seconds = divmod(int(elapsed), 60)
-    rate = c.get("samples_per_s", math.nan)
-    rate_text = f"{rate:,.0f}" if math.isfinite(rate) and rate > 0 else "\u2013"  # not measured yet: a dash, never 0
-    engine = "  ·  fast engine" if c.get("engine") == "fast" else ""
-    return (f"epoch {c.get('epoch', 0)}  ·  step {c.get('step', 0):,}  ·  {rate_text} samples/s  ·  "
-            f"{minutes}:{seconds:02d}{engine}")

@@ -188,7 +188,7 @@ class SweepDialog(QDialog):
 
         def work():
             from playground.train.sweep import run_sweep
-            from playground.ui.training.session import load_splits
+            from playground.ui.training.jobs import load_splits
 
             try:
                 splits = load_splits(dataset, config.seed)
