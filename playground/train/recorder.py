@@ -163,6 +163,11 @@ class RunRecorder(Callback):
         """The recorder's time as a share of the training time so far (0 before any step)."""
         return self.spent_s / self._train_s if self._train_s > 0 else 0.0
 
+    def next_detail_step(self) -> int | None:
+        """The step whose own gradient and update the next measurement reads (the fused engine ends
+        a chunk of steps there, so the numbers are that step's, not a chunk's)."""
+        return self.scalars.next if self._params else None
+
     # ---- the Trainer's callbacks (training thread) ----------------------------------------------
     def on_fit_start(self, trainer) -> None:
         if trainer.step_count == 0 or self._run is not trainer.model:

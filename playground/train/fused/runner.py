@@ -131,6 +131,15 @@ class Binding:
             p.grad = self.grad_t[self.seg(i)].view_as(p)
 
 
+def detail_step(tr) -> int | None:
+    """The next step at which a callback reads that step's own gradient and update (a callback with
+    ``next_detail_step()``, e.g. ``train.recorder.RunRecorder``), or None. The torch loop gives
+    every step that detail; a chunk of fused steps gives it only to the step it ends on."""
+    steps = [cb.next_detail_step() for cb in tr.callbacks if hasattr(cb, "next_detail_step")]
+    steps = [s for s in steps if s is not None]
+    return min(steps) if steps else None
+
+
 class FastPath:
     """The Trainer's fast engine: ``chunk`` runs steps, or returns None when torch must run them."""
 
@@ -238,6 +247,10 @@ class FastPath:
         left = math.ceil((n - pos) / batch)
         health = tr._health_pending
         steps = 1 if (tr._paused or health) else max(1, min(left, int(CHUNK_S / self._per_step)))
+        detail = detail_step(tr)  # a callback measures this step's gradient and update (the recorder)
+        if detail is not None and detail > tr.step_count:
+            # end the chunk just before it (the callback copies the weights there), then run it alone
+            steps = 1 if detail == tr.step_count + 1 else min(steps, detail - tr.step_count - 1)
         b.take_weights()
         b.take_state(tr.optimizer, plan.optimizer)
         if pos == 0 or not epoch_outs or epoch_outs[0] is not feed._order:
@@ -255,8 +268,8 @@ class FastPath:
         b.give_state(tr.optimizer, plan.optimizer)
         if tr._schedule is not None and done < steps:
             tr._set_lr(tr.step_count + done)
-        if before is not None and done:
-            b.grads_to_torch()
+        if done and (before is not None or (detail is not None and tr.step_count + done == detail)):
+            b.grads_to_torch()  # the last step's gradient, as the torch loop leaves it in p.grad
         end = min(n, pos + done * batch)
         return done, losses[:done], pens[:done], outs[0, pos:end], lrs, (losses[done] if nan else None), before
 

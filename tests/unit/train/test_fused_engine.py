@@ -10,6 +10,7 @@ import math
 import threading
 import time
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -338,3 +339,29 @@ def test_points_input_computes_only_the_features_that_are_on(features):
         out = PointFeatures(features)(x)
     torch.testing.assert_close(out, torch.stack([ref[f] for f in features], dim=1))
     assert Sines.count == sum(f.startswith("sin") for f in features)
+
+
+def test_the_recorder_reads_each_measured_steps_own_gradient_on_the_fast_engine(fast, monkeypatch):
+    """Training Health's always-on recorder reads a step's ``.grad`` and its update. A chunk of fused
+    steps used to leave no gradient (norms of 0: an empty log plot), and updates spanning the chunk;
+    the chunk now ends at the measured step. Same steps, same numbers as the torch path."""
+    from playground.train.recorder import RunRecorder
+
+    splits, d_in, d_out, _, _ = _data("cross_entropy")
+    config = TrainConfig(epochs=3, batch_size=7, lr=0.05, optimizer="momentum", seed=4)
+    runs = {}
+    for engine in ("fast", "torch"):
+        monkeypatch.setenv("PLAYGROUND_ENGINE", engine)
+        recorder = RunRecorder(budget=100.0, full_budget=100.0)  # measure every step the schedule allows
+        trainer = Trainer(_net(d_in, d_out, "tanh"), splits, config, callbacks=[recorder])
+        trainer.fit()
+        assert trainer.engine == engine, trainer.engine_reason
+        h = recorder.health
+        runs[engine] = (h.steps[: h.n].copy(), h.grad[: h.n].copy(), h.ratio[: h.n].copy())
+    fast_steps, fast_grad, fast_ratio = runs["fast"]
+    torch_steps, torch_grad, torch_ratio = runs["torch"]
+    assert len(fast_steps) >= 10 and (fast_grad > 0).all()
+    common, i, j = np.intersect1d(fast_steps, torch_steps, return_indices=True)
+    assert len(common) >= 10
+    np.testing.assert_allclose(fast_grad[i], torch_grad[j], rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(fast_ratio[i], torch_ratio[j], rtol=1e-3, atol=1e-7)
