@@ -16,8 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.train.registry import Choice, Setting, lookup
-
-CLASSIFICATION = ("classification", "segmentation")
+from playground.train.tasks import get_task
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def _as_classes(y: torch.Tensor, k: int, task: str) -> torch.Tensor:
 
 
 def _as_numbers(y: torch.Tensor, k: int, task: str) -> torch.Tensor:
-    if task == "regression":
+    if not get_task(task).targets.classes:
         y = y.float()
         return y.unsqueeze(1) if y.dim() == 1 else y  # targets (B,) -> (B, 1)
     if k == 1:
@@ -92,6 +91,43 @@ def _focal(out, y, gamma=2.0):
     return ((1 - p_true) ** gamma * ce).mean()
 
 
+def _probs_and_onehot(out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Class probabilities and one-hot targets, both (B, C, ...): softmax over C scores, or
+    sigmoid of one score (with 0/1 targets (B, 1, ...)) as the two classes [1 - p, p]."""
+    if out.shape[1] == 1:
+        p1, t1 = torch.sigmoid(out), y.to(out.dtype)
+        return torch.cat([1 - p1, p1], dim=1), torch.cat([1 - t1, t1], dim=1)
+    onehot = F.one_hot(y, out.shape[1]).to(out.dtype)  # (B, ..., C)
+    return torch.softmax(out, dim=1), onehot.movedim(-1, 1)
+
+
+def _overlap(out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per class, summed over the batch and the pixels: soft intersection and soft sum of sizes."""
+    p, t = _probs_and_onehot(out, y)
+    dims = (0,) + tuple(range(2, p.dim()))
+    return (p * t).sum(dims), (p + t).sum(dims)  # (C,), (C,)
+
+
+def _dice(out, y, smooth=1.0):
+    """1 - mean over classes of (2 |P∩T| + s) / (|P| + |T| + s), with soft P (probabilities)."""
+    inter, total = _overlap(out, y)
+    return 1 - ((2 * inter + smooth) / (total + smooth)).mean()
+
+
+def _iou(out, y, smooth=1.0):
+    """1 - mean over classes of (|P∩T| + s) / (|P ∪ T| + s), the soft Jaccard index."""
+    inter, total = _overlap(out, y)
+    return 1 - ((inter + smooth) / (total - inter + smooth)).mean()
+
+
+def _ce_dice(out, y, smooth=1.0):
+    ce = _bce(out, y.to(out.dtype)) if out.shape[1] == 1 else F.cross_entropy(out, y)
+    return ce + _dice(out, y, smooth)
+
+
+_SMOOTH = {"smooth": Setting(1.0, 0.0, None, "added to top and bottom so empty classes give 1, not 0/0")}
+
+
 def _table(*specs: LossSpec) -> dict[str, LossSpec]:
     return {s.name: s for s in specs}
 
@@ -119,6 +155,15 @@ LOSSES: dict[str, LossSpec] = _table(
              "Cross-entropy that down-weights easy examples by (1 - p)^gamma; for imbalanced classes.",
              {"gamma": Setting(2.0, 0.0, 10.0, "focusing strength; 0 gives plain cross-entropy")},
              _focal, _as_classes, "classification", "both", 0.0),
+    LossSpec("dice", "Dice (soft)",
+             "1 - the Dice overlap of predicted probabilities and true masks, averaged over classes; for segmentation.",
+             _SMOOTH, _dice, _as_classes, "classification", "both", 0.0),
+    LossSpec("iou", "IoU (soft Jaccard)",
+             "1 - the intersection over union of predicted probabilities and true masks, averaged over classes.",
+             _SMOOTH, _iou, _as_classes, "classification", "both", 0.0),
+    LossSpec("ce_dice", "Cross-entropy + Dice",
+             "Their sum: cross-entropy's per-pixel gradients plus Dice's care for small regions.",
+             _SMOOTH, _ce_dice, _as_classes, "classification", "both", 0.0),
 )
 
 
@@ -127,50 +172,17 @@ def get_loss(name: str) -> LossSpec:
 
 
 def auto_loss(task: str, outputs: int) -> str:
-    """The natural loss: MSE for regression, BCE for one output, cross-entropy for one per class."""
-    if task == "regression":
-        return "mse"
-    return "bce" if outputs == 1 else "cross_entropy"
+    """The task's natural loss: MSE for regression, BCE for one output, cross-entropy for one per class."""
+    return get_task(task).default_loss(outputs)
 
 
 def check_loss(name: str, task: str, num_classes: int, out_shape: tuple, target_shape: tuple,
                dataset: str = "the dataset") -> list[str]:
     """Problems with training loss ``name`` on this task and output shape (per sample); [] when it fits."""
-    spec = get_loss(name)
-    out_shape, target_shape = tuple(out_shape), tuple(target_shape)
-    if task == "regression":
-        if spec.family != "regression":
-            return [f"{spec.title} is a classification loss but {dataset} is a regression task "
-                    f"(its targets are numbers); use MSE, MAE or Huber"]
-        want = target_shape if target_shape else (1,)
-        if out_shape != want:
-            return [f"the network gives {_shape(out_shape)} per example but {dataset} has "
-                    f"{_shape(want)} per target; make the last layer give {_shape(want)}"]
-        return []
-    spatial = task == "segmentation"
-    if spatial and (len(out_shape) != 3 or out_shape[1:] != target_shape):
-        return [f"segmentation needs one score map per class of size {_shape(target_shape)}, but the network "
-                f"gives {_shape(out_shape)}; end the network with a 1x1 convolution that keeps the image size"]
-    if not spatial and len(out_shape) != 1:
-        return [f"the network gives {_shape(out_shape)} per example but classification needs a flat vector "
-                f"of class scores; add Flatten and a Linear layer with {num_classes} outputs"]
-    k = out_shape[0]
-    if k not in (1, num_classes):
-        return [f"the network has {k} outputs but {dataset} has {num_classes} classes; "
-                f"give the last layer {num_classes} outputs"]
-    if k == 1 and num_classes != 2:
-        return [f"{dataset} has {num_classes} classes but the network has 1 output; "
-                f"give the last layer {num_classes} outputs (with cross-entropy)"]
-    if k == 1 and spec.outputs == "classes":
-        return [f"{spec.title} needs one output per class but the network has 1 output for {dataset}'s "
-                f"2 classes; use binary cross-entropy, or give the last layer 2 outputs"]
-    if k > 1 and spec.outputs == "one":
-        return [f"{spec.title} needs a single output but the network has {k} (one per class) for {dataset}; "
-                f"use cross-entropy, or give the last layer 1 output"]
-    return []
-
-
-def _shape(shape: tuple) -> str:
-    if len(shape) == 1:
-        return f"{shape[0]} value" + ("" if shape[0] == 1 else "s")
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+    spec, kind = get_loss(name), get_task(task)
+    if name not in kind.losses:
+        fitting = ", ".join(get_loss(n).title for n in kind.losses)
+        what = f"is a {spec.family} loss but {dataset}" if spec.family != task else f"does not fit {dataset}, which"
+        return [f"{spec.title} {what} is a {task} task "
+                f"({kind.targets.describe}); use one of: {fitting}"]
+    return kind.check_output(spec, num_classes, tuple(out_shape), tuple(target_shape), dataset)
