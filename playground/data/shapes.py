@@ -113,8 +113,7 @@ SPECS = [
         name="shapes_seg",
         title="Shapes segmentation (28x28)",
         task="segmentation",
-        description="The same shape pictures with a mask: mark every pixel that belongs to the shape "
-                    "(mask 'per shape': and which of the 7 kinds it is).",
+        description="The shape pictures with a mask: every pixel of the shape (mask 'per shape': and its kind).",
         source="generated",
         input_shape=(1, SIZE, SIZE),
         classes=("background", "shape"),
