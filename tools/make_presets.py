@@ -82,6 +82,34 @@ def encoder_decoder(g):
                     ("Conv2d", {"filters": 2, "kernel_size": 1})])
 
 
+SEG_CLASSES = 8  # shapes_seg with mask "per shape": background + 7 shape kinds
+
+
+def fcn_small(g):
+    """FCN-32s at toy size: convolutions and pooling down to 7x7, a 1x1 convolution that scores every
+    class at every coarse position, then one learned transposed convolution back up to 28x28."""
+    chain(g, None, [IMAGE, conv(16), R, conv(16), R, POOL, conv(32), R, conv(32), R, POOL, conv(64), R,
+                    ("Conv2d", {"filters": SEG_CLASSES, "kernel_size": 1}),
+                    ("ConvTranspose2d", {"filters": SEG_CLASSES, "kernel_size": 8, "stride": 4, "padding": 2})])
+
+
+def unet_small(g):
+    """U-Net at toy size: two poolings down, two transposed convolutions up, and at each size the
+    encoder's maps joined to the decoder's by a Concat skip connection, then a 1x1 convolution."""
+    e1 = chain(g, None, [IMAGE, conv(16), R, conv(16), R])  # (16, 28, 28)
+    e2 = chain(g, e1, [POOL, conv(32), R, conv(32), R])  # (32, 14, 14)
+    b = chain(g, e2, [POOL, conv(64), R, conv(64), R])  # (64, 7, 7)
+    x = e2
+    for skip, up, filters in ((e2, b, 32), (e1, None, 16)):
+        u = chain(g, up if up is not None else x, [("ConvTranspose2d", {"filters": filters, "kernel_size": 2,
+                                                                         "stride": 2})])
+        cat = g.add_node("Concat")
+        g.connect(u, cat.id)
+        g.connect(skip, cat.id)
+        x = chain(g, cat.id, [conv(filters), R, conv(filters), R])
+    chain(g, x, [("Conv2d", {"filters": SEG_CLASSES, "kernel_size": 1})])
+
+
 def fit_1d(g):
     chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
 
@@ -103,12 +131,23 @@ PRESETS = {
                         "concatenated.", googlenet_small, "shapes"),
     "encoder_decoder": ("Encoder-decoder", "Shrinks the image with convolutions and pooling, then grows it back with "
                         "transposed convolutions to label every pixel.", encoder_decoder, "shapes_seg"),
+    "fcn_small": ("FCN (small)", "A fully convolutional network: class scores at every coarse position, "
+                  "upsampled by one transposed convolution to label every pixel with its shape kind.",
+                  fcn_small, "shapes_seg"),
+    "unet_small": ("U-Net (small)", "Encoder-decoder with skip connections: the decoder's upsampled maps are "
+                   "concatenated with the encoder's maps of the same size, so edges stay sharp.",
+                   unet_small, "shapes_seg"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
-TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300}}
+TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
+            "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
+            "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6}}
+
+#: dataset settings a preset starts with ({} otherwise)
+DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}
 
 
 def main() -> None:
@@ -116,7 +155,7 @@ def main() -> None:
         graph = Graph()
         build(graph)
         apply_layout(graph)
-        project = Project(graph, name=title, description=description, dataset={"name": dataset, "params": {}},
+        project = Project(graph, name=title, description=description, dataset={"name": dataset, "params": dict(DATA_PARAMS.get(key, {}))},
                           training=dict(TRAINING.get(key, {})))
         save_project(project, PRESETS_DIR / f"{key}.json")
         print("wrote", key, len(graph.nodes), "layers")

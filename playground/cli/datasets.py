@@ -28,9 +28,11 @@ def _shape(shape) -> str:
 
 
 def _table(rows: list[dict]) -> str:
+    from playground.data.targets import target_form
+
     head = ("NAME", "TASK", "INPUT", "CLASSES", "AVAILABLE", "SOURCE")
     lines = [(r["name"], r["task"], _shape(r["input_shape"]),
-              "from file" if r["input_shape"] is None else ("-" if r["task"] == "regression" else str(r["classes"])),
+              "from file" if r["input_shape"] is None else (str(r["classes"]) if target_form(r["task"]).classes else "-"),
               "yes" if r["available"] else ("choose " + r["needs_path"] if r["needs_path"] else "no"),
               r["source"]) for r in rows]
     widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(len(head) - 1)]

@@ -24,7 +24,7 @@ HELP = "train a network headless: progress bar, summary, and a JSON report with 
 
 # kept in step with the registries by tests/unit/train/test_train_cli.py
 OPTIMIZER_NAMES = "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw"
-LOSS_NAMES = "auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron"
+LOSS_NAMES = "auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron, dice, iou, ce_dice"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -196,17 +196,17 @@ def _summary(result, splits) -> str:
                      + (f", val loss {last.val.loss:.4f}" if last.val is not None else ""))
     test = result.test
     if test is not None:
-        if test.accuracy is not None:
-            lines.append(f"test: accuracy {test.accuracy:.4f}, loss {test.loss:.4f}"
-                         + (f", AUC {test.auc_macro:.4f}" if test.auc_macro is not None else "")
-                         + f" on {test.count} examples")
+        from playground.train.tasks import get_task
+
+        if not test.count:
+            lines.append("test: the test split is empty")
+        else:
+            lines.append(get_task(test.task).summary(test))
             if test.confusion is not None and len(test.confusion) <= 12:
                 lines.append("confusion matrix (rows: true class, columns: predicted):")
                 width = max(len(str(int(test.confusion.max()))), 3)
                 for name, row in zip(test.class_names, test.confusion):
                     lines.append("  " + " ".join(f"{int(v):>{width}}" for v in row) + f"   {name}")
-        else:
-            lines.append(f"test: MSE {test.mse:.4f}, R^2 {test.r2:.4f}, loss {test.loss:.4f} on {test.count} examples")
     lines.append(f"throughput: {result.samples_per_s:,.0f} samples/s ({DEFINITION}); {result.steps} steps, "
                  f"{result.wall_seconds:.1f} s in all")
     return "\n".join(lines)

@@ -14,11 +14,12 @@ from playground.core.errors import DataError
 
 from .registry import load
 from .splits import Splits, TensorSplit
+from .targets import target_form
 
 
 def _counts(part: TensorSplit, splits: Splits) -> dict[str, int]:
     names = splits.info.class_names
-    if splits.info.task == "regression" or len(part) == 0:
+    if not target_form(splits.info.task).classes or len(part) == 0:
         return {name: 0 for name in names}
     counts = torch.bincount(part.y.reshape(-1), minlength=len(names))  # pixels, for masks
     return {name: int(c) for name, c in zip(names, counts.tolist())}
@@ -26,7 +27,7 @@ def _counts(part: TensorSplit, splits: Splits) -> dict[str, int]:
 
 def _pick(part: TensorSplit, splits: Splits, n: int, seed: int) -> torch.Tensor:
     rng = np.random.default_rng(seed)
-    if splits.info.task != "classification":
+    if not target_form(splits.info.task).per_example:
         return torch.from_numpy(rng.permutation(len(part))[:n])
     labels = part.y.numpy()
     per_class = [rng.permutation(np.flatnonzero(labels == c)) for c in range(splits.info.num_classes)]

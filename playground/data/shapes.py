@@ -3,7 +3,8 @@
 Classes: circle, square, triangle, cross, horizontal bar, vertical bar, ring. Each image has a
 random position, size, rotation (small, so bars stay horizontal / vertical), brightness and pixel
 noise. Shapes are drawn from signed-distance functions with a one-pixel soft edge; the mask is
-where the clean shape covers at least half a pixel. Owns drawing and the two registry records.
+where the clean shape covers at least half a pixel: shape vs background, or (mask 'per shape')
+background plus one class per shape kind. Owns drawing and the two registry records.
 """
 
 from __future__ import annotations
@@ -73,12 +74,20 @@ def load_shapes(params: dict, root, seed: int) -> RawData:
                    class_names=CLASSES, scale=1 / 255)
 
 
+#: the masks shapes_seg can ask for: shape vs background, or one class per shape kind
+MASKS = ("binary", "per shape")
+SEG_CLASSES = {"binary": ("background", "shape"), "per shape": ("background", *CLASSES)}
+
+
 def load_shapes_seg(params: dict, root, seed: int) -> RawData:
-    image, coverage, _ = draw(params["n_images"], np.random.default_rng(seed),
-                              noise=params["noise"], max_rotation=params["rotation"])
-    mask = torch.from_numpy((coverage >= 0.5).astype(np.int64))  # (N, 28, 28)
-    return RawData(x=_to_uint8(image), y=mask, kind="image", class_names=("background", "shape"),
-                   scale=1 / 255)
+    image, coverage, labels = draw(params["n_images"], np.random.default_rng(seed),
+                                   noise=params["noise"], max_rotation=params["rotation"])
+    inside = coverage >= 0.5  # (N, 28, 28)
+    per_shape = params.get("mask", "binary") == "per shape"
+    mask = inside * (labels[:, None, None] + 1) if per_shape else inside  # class k + 1 for shape k, 0 outside
+    names = SEG_CLASSES["per shape" if per_shape else "binary"]
+    return RawData(x=_to_uint8(image), y=torch.from_numpy(mask.astype(np.int64)), kind="image",
+                   class_names=names, scale=1 / 255)
 
 
 _PARAMS = {
@@ -104,12 +113,14 @@ SPECS = [
         name="shapes_seg",
         title="Shapes segmentation (28x28)",
         task="segmentation",
-        description="The same shape pictures with a mask: mark every pixel that belongs to the shape.",
+        description="The shape pictures with a mask: every pixel of the shape (mask 'per shape': and its kind).",
         source="generated",
         input_shape=(1, SIZE, SIZE),
         classes=("background", "shape"),
         loader=load_shapes_seg,
-        parameters=dict(_PARAMS),
+        parameters={**_PARAMS, "mask": Param("binary", None, None,
+                                             "binary (shape vs background) or per shape (background + 7 kinds)")},
+        choices={"mask": MASKS},
         target_shape=(SIZE, SIZE),
         group="images",
     ),

@@ -16,7 +16,9 @@ import torch
 from playground.core.errors import DataError
 from playground.core.values import OutOfRange, WrongType, coerce_like
 
-TASKS = ("classification", "regression", "segmentation")
+from .targets import TARGET_FORMS, target_form
+
+TASKS = tuple(TARGET_FORMS)  # every task a dataset may declare (the table in targets.py)
 
 #: how stored inputs are turned into network inputs (see splits.py)
 KINDS = ("points", "tabular", "image")
@@ -98,7 +100,7 @@ class DatasetSpec:
 
     @property
     def num_classes(self) -> int:
-        return 0 if self.task == "regression" else len(self.classes)
+        return len(self.classes) if target_form(self.task).classes else 0
 
     def resolve(self, params: dict | None) -> dict:
         """Defaults overlaid with ``params``, each checked; a bad name or value raises DataError."""
@@ -144,7 +146,7 @@ def info_from(spec: DatasetSpec, raw: RawData) -> DatasetInfo:
         title=spec.title,
         task=task,
         input_shape=tuple(raw.x.shape[1:]),
-        num_classes=0 if task == "regression" else len(names),
-        class_names=() if task == "regression" else names,
+        num_classes=len(names) if target_form(task).classes else 0,
+        class_names=names if target_form(task).classes else (),
         target_shape=tuple(raw.y.shape[1:]),
     )

@@ -22,6 +22,7 @@ from playground.core.errors import DataError
 
 from .augment import Augmentation
 from .spec import DatasetInfo, RawData
+from .targets import target_form
 
 
 def check_ratios(split, where: str) -> tuple[float, float, float]:
@@ -159,7 +160,7 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     if len(raw.y) == 0:
         raise DataError("the dataset has no samples", where=f"{where} ({raw.origin})",
                         fix="choose a file or folder that holds data")
-    stratify = info.task == "classification"
+    stratify = target_form(info.task).per_example
     if raw.test is not None:  # an official test set stays the test set
         r_train, r_val = ratios[0], ratios[1]
         train_idx, val_idx = split_indices(raw.y, (r_train / (r_train + r_val), r_val / (r_train + r_val)),

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from playground.core.errors import TrainingError
+from playground.data.targets import target_form
 from playground.train import probes
 
 BATCH = 512  # examples per forward pass when scanning a split for mistakes
@@ -87,9 +88,10 @@ def activation_view(trainer, x: torch.Tensor, y=None) -> ActivationView:
     plus the class probabilities of the final output when the model classifies."""
     nodes = [NodeActivation(name, kind, value) for name, kind, value in node_activations(trainer.model, x)]
     probs = None
-    if nodes and trainer.info.task == "classification":
+    per_example = target_form(trainer.info.task).per_example  # one class label per example
+    if nodes and per_example:
         probs = probabilities(trainer.objective, nodes[-1].value[None])  # (1, classes)
-    label = _label(y) if trainer.info.task == "classification" else None
+    label = _label(y) if per_example else None
     return ActivationView(nodes, probs, label, tuple(trainer.info.class_names), int(trainer.step_count))
 
 
@@ -98,6 +100,7 @@ def dataset_facts(trainer) -> dict:
     info = trainer.info
     return {
         "name": info.name, "title": info.title, "task": info.task, "kind": trainer.splits.kind,
+        "per_example": target_form(info.task).per_example,
         "input_shape": tuple(int(s) for s in info.input_shape), "class_names": tuple(info.class_names),
         "sizes": {split: len(feed) for split, feed in trainer.feeds.items()},
     }
@@ -113,7 +116,7 @@ def stored_input(trainer, x: torch.Tensor) -> np.ndarray:
 def misclassified(trainer, split: str = "val", limit: int | None = None) -> Mistakes:
     """Indices (in the split's order) of the examples whose predicted class is not their label,
     with the predictions; at most ``limit`` of them. Evaluation mode, no gradients."""
-    if trainer.info.task != "classification":
+    if not target_form(trainer.info.task).per_example:
         raise TrainingError("only a classifier can misclassify", where=f"dataset '{trainer.info.name}'",
                             fix="pick examples by number instead")
     if split not in trainer.feeds:

@@ -3,20 +3,22 @@
 Owns ``model_outputs`` (the model over many examples in evaluation mode, in chunks),
 ``split_metrics`` (the per-epoch numbers: loss, accuracy or MSE and R^2) and ``evaluate`` with its
 ``Evaluation`` record (confusion matrix, per-class precision/recall/F1, ROC and AUC, the indices of
-misclassified examples, or MSE/MAE/R^2 for regression). The maths lives in ``metrics.py``.
+misclassified examples; MSE/MAE/R^2 for regression; IoU and Dice for segmentation). Which numbers a
+task gets is its record's business (``playground/train/tasks``); the maths lives in ``metrics.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from playground.train import metrics
 from playground.train.history import SplitMetrics, plain_json
-from playground.train.objective import Objective
+
+if TYPE_CHECKING:
+    from playground.train.objective import Objective
 
 EVAL_BATCH = 1024
 
@@ -38,17 +40,12 @@ def model_outputs(model: torch.nn.Module, x: torch.Tensor, batch_size: int = EVA
 @torch.no_grad()
 def split_metrics(objective: Objective, out: torch.Tensor, y: torch.Tensor, target: torch.Tensor | None = None,
                   loss: float | None = None) -> SplitMetrics:
-    """Loss and accuracy (classification) or loss, MSE and R^2 (regression) of outputs against labels."""
+    """The task's per-epoch numbers (loss and accuracy, or loss, MSE and R^2) of outputs against labels."""
     if len(out) == 0:
         return SplitMetrics(float("nan"))
     if loss is None:
         loss = float(objective.loss(out, objective.target(y) if target is None else target))
-    if objective.classifies:
-        acc = float((objective.predict(out) == y).float().mean())
-        return SplitMetrics(loss, accuracy=acc)
-    pred = out.reshape(len(out), -1).double().cpu().numpy()
-    true = y.reshape(len(y), -1).double().cpu().numpy()
-    return SplitMetrics(loss, mse=metrics.mse(true, pred), r2=metrics.r2_score(true, pred))
+    return objective.kind.split_metrics(objective, out, y, loss)
 
 
 @dataclass
@@ -73,6 +70,11 @@ class Evaluation:
     mse: float | None = None
     mae: float | None = None
     r2: float | None = None
+    iou: np.ndarray | None = None  # (C,) segmentation: intersection over union per class (NaN: class absent)
+    mean_iou: float | None = None  # the mean of ``iou`` over the classes present
+    dice_per_class: np.ndarray | None = None  # (C,)
+    dice: float | None = None  # the mean of ``dice_per_class`` over the classes present
+    example_iou: np.ndarray | None = None  # (N,) each image's mean IoU (worst examples first when sorted)
 
     def to_dict(self, curves: bool = False) -> dict[str, Any]:
         """JSON-ready numbers (the ROC curves themselves only with ``curves=True``)."""
@@ -86,6 +88,9 @@ class Evaluation:
             )
             if curves:
                 data["roc"] = [{"fpr": f, "tpr": t} for f, t in self.roc]
+            if self.mean_iou is not None:
+                data.update(pixel_accuracy=self.accuracy, iou=self.iou, mean_iou=self.mean_iou,
+                            dice_per_class=self.dice_per_class, dice=self.dice)
         else:
             data.update(mse=self.mse, mae=self.mae, r2=self.r2)
         return plain_json(data)
@@ -94,33 +99,12 @@ class Evaluation:
 @torch.no_grad()
 def evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, objective: Objective,
              class_names: tuple[str, ...] = (), batch_size: int = EVAL_BATCH) -> Evaluation:
-    """All evaluation numbers for examples ``x`` (network input form) with labels/targets ``y``."""
+    """All evaluation numbers for examples ``x`` (network input form) with labels/targets ``y``;
+    which numbers is the task record's business (``objective.kind.evaluate``)."""
     out = model_outputs(model, x, batch_size)
     n = len(x)
     if n == 0:
         return Evaluation(objective.task, float("nan"), 0)
     y = y.to(out.device)
     loss = float(objective.loss(out, objective.target(y)))
-    if not objective.classifies:
-        pred = out.reshape(n, -1).double().cpu().numpy()
-        true = y.reshape(n, -1).double().cpu().numpy()
-        return Evaluation(objective.task, loss, n, mse=metrics.mse(true, pred),
-                          mae=float(np.mean(np.abs(true - pred))), r2=metrics.r2_score(true, pred),
-                          predictions=pred)
-    c = objective.num_classes
-    pred_t = objective.predict(out)
-    pred, true = pred_t.cpu().numpy(), y.cpu().numpy()
-    cm = metrics.confusion_matrix(true, pred, c)
-    precision, recall, f1, support = metrics.precision_recall_f1(cm)
-    wrong = (pred != true).reshape(n, -1).any(axis=1)
-    ev = Evaluation(objective.task, loss, n, accuracy=metrics.accuracy(true, pred),
-                    class_names=tuple(class_names) or tuple(str(i) for i in range(c)), confusion=cm,
-                    precision=precision, recall=recall, f1=f1, support=support,
-                    misclassified=np.flatnonzero(wrong), predictions=pred)
-    if objective.task == "classification":  # ROC per example; not per pixel
-        probs = objective.probabilities(out).double().cpu().numpy()
-        curves, areas = metrics.roc_one_vs_rest(true, probs)
-        ev.roc = [(f, t) for f, t, _ in curves]
-        ev.auc = areas
-        ev.auc_macro = metrics.macro_auc(areas, c)
-    return ev
+    return objective.kind.evaluate(objective, out, y, tuple(class_names), loss)

@@ -104,7 +104,7 @@ def evaluation_view(trainer, split: str, per_cell: int = PER_CELL) -> Evaluation
     view = EvaluationView(split, kind, ev, true, shown, step=trainer.step_count)
     if shown.size:
         view.inputs = stored_inputs(trainer, split, shown)
-    if shown.size and trainer.info.task == "classification":  # not per-pixel (segmentation)
+    if shown.size and trainer.objective.kind.targets.per_example:  # one label per example, not per pixel
         picked = out[torch.as_tensor(shown, device=out.device)]
         view.probs = trainer.objective.probabilities(picked).double().cpu().numpy().copy()
     return view
@@ -129,7 +129,7 @@ def saliency_view(trainer, x: torch.Tensor, y: torch.Tensor | None, target: int 
     """|d score[target] / d input| of one example ``x`` (1, *input shape, normalized). ``target``
     None: the predicted class."""
     sal = probes.saliency(trainer.model, x[0], target)
-    classifies = trainer.info.task == "classification"
+    classifies = trainer.objective.kind.targets.per_example  # one class per example
     out = torch.as_tensor(sal.prediction).reshape(1, -1)  # (1, outputs)
     probs = trainer.objective.probabilities(out)[0].double().numpy() if classifies else out[0].double().numpy()
     stored = (x.detach().cpu() * trainer.splits.std + trainer.splits.mean)[0].numpy().copy()

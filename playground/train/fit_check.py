@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from playground.data.targets import target_form
 from playground.graph.model import Graph
 from playground.graph.shapes import GraphShapes, infer
 from playground.graph.validate import Issue, validate
@@ -157,7 +158,8 @@ def _check_output(graph: Graph, shapes: GraphShapes, facts: DataFacts, training:
     from playground.train.losses import auto_loss, check_loss
 
     ends = graph.output_nodes()
-    if len(ends) != 1 or (facts.task != "regression" and facts.num_classes < 1):
+    classes = target_form(facts.task).classes
+    if len(ends) != 1 or (classes and facts.num_classes < 1):
         return []
     out = shapes.shape(ends[0].id)
     if out is None:
@@ -173,7 +175,7 @@ def _check_output(graph: Graph, shapes: GraphShapes, facts: DataFacts, training:
     linear = _last_linear(graph, ends[0].id) if len(out) == 1 else None
     fix = None
     if linear is not None:
-        if facts.task == "regression":
+        if not classes:
             want = facts.target_shape or (1,)
             units = want[0] if len(want) == 1 else None
         else:

@@ -17,8 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.train.registry import Choice, Setting, lookup
-
-CLASSIFICATION = ("classification", "segmentation")
+from playground.train.tasks import get_task
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def _as_classes(y: torch.Tensor, k: int, task: str) -> torch.Tensor:
 
 
 def _as_numbers(y: torch.Tensor, k: int, task: str) -> torch.Tensor:
-    if task == "regression":
+    if not get_task(task).targets.classes:
         y = y.float()
         return y.unsqueeze(1) if y.dim() == 1 else y  # targets (B,) -> (B, 1)
     if k == 1:
@@ -99,6 +98,43 @@ def _perceptron(out, y):
     return (out - y).abs().mean()
 
 
+def _probs_and_onehot(out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Class probabilities and one-hot targets, both (B, C, ...): softmax over C scores, or
+    sigmoid of one score (with 0/1 targets (B, 1, ...)) as the two classes [1 - p, p]."""
+    if out.shape[1] == 1:
+        p1, t1 = torch.sigmoid(out), y.to(out.dtype)
+        return torch.cat([1 - p1, p1], dim=1), torch.cat([1 - t1, t1], dim=1)
+    onehot = F.one_hot(y, out.shape[1]).to(out.dtype)  # (B, ..., C)
+    return torch.softmax(out, dim=1), onehot.movedim(-1, 1)
+
+
+def _overlap(out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per class, summed over the batch and the pixels: soft intersection and soft sum of sizes."""
+    p, t = _probs_and_onehot(out, y)
+    dims = (0,) + tuple(range(2, p.dim()))
+    return (p * t).sum(dims), (p + t).sum(dims)  # (C,), (C,)
+
+
+def _dice(out, y, smooth=1.0):
+    """1 - mean over classes of (2 |P∩T| + s) / (|P| + |T| + s), with soft P (probabilities)."""
+    inter, total = _overlap(out, y)
+    return 1 - ((2 * inter + smooth) / (total + smooth)).mean()
+
+
+def _iou(out, y, smooth=1.0):
+    """1 - mean over classes of (|P∩T| + s) / (|P ∪ T| + s), the soft Jaccard index."""
+    inter, total = _overlap(out, y)
+    return 1 - ((inter + smooth) / (total - inter + smooth)).mean()
+
+
+def _ce_dice(out, y, smooth=1.0):
+    ce = _bce(out, y.to(out.dtype)) if out.shape[1] == 1 else F.cross_entropy(out, y)
+    return ce + _dice(out, y, smooth)
+
+
+_SMOOTH = {"smooth": Setting(1.0, 0.0, None, "added to top and bottom so empty classes give 1, not 0/0")}
+
+
 def _table(*specs: LossSpec) -> dict[str, LossSpec]:
     return {s.name: s for s in specs}
 
@@ -130,6 +166,15 @@ LOSSES: dict[str, LossSpec] = _table(
              "For a Step output (0 or 1): the share of examples on the wrong side; with a straight-through "
              "Step each step moves the weights by lr * (y - output) * x, Rosenblatt's perceptron rule.",
              {}, _perceptron, _as_numbers, "classification", "one", 0.5),
+    LossSpec("dice", "Dice (soft)",
+             "1 - the Dice overlap of predicted probabilities and true masks, averaged over classes; for segmentation.",
+             _SMOOTH, _dice, _as_classes, "classification", "both", 0.0),
+    LossSpec("iou", "IoU (soft Jaccard)",
+             "1 - the intersection over union of predicted probabilities and true masks, averaged over classes.",
+             _SMOOTH, _iou, _as_classes, "classification", "both", 0.0),
+    LossSpec("ce_dice", "Cross-entropy + Dice",
+             "Their sum: cross-entropy's per-pixel gradients plus Dice's care for small regions.",
+             _SMOOTH, _ce_dice, _as_classes, "classification", "both", 0.0),
 )
 
 #: output layer kind -> the loss its outputs need (an output that is not a score)
@@ -141,63 +186,32 @@ def get_loss(name: str) -> LossSpec:
 
 
 def auto_loss(task: str, outputs: int, last: str | None = None) -> str:
-    """The natural loss: MSE for regression, BCE for one output, cross-entropy for one per class;
-    the output layer's own loss where it needs one (``OUTPUT_LOSSES``: a Step's 0/1 output gets
-    the perceptron rule). ``last`` is the output layer's kind (a graph kind or a module class name)."""
-    if task == "regression":
-        return "mse"
-    if last in OUTPUT_LOSSES and outputs == 1:
+    """The task's natural loss (MSE for regression, BCE for one output, cross-entropy for one per
+    class), or the output layer's own loss where it needs one (``OUTPUT_LOSSES``: a Step's 0/1
+    output gets the perceptron rule). ``last`` is the output layer's kind (a graph kind or a module
+    class name)."""
+    kind = get_task(task)
+    if last in OUTPUT_LOSSES and outputs == 1 and OUTPUT_LOSSES[last] in kind.losses:
         return OUTPUT_LOSSES[last]
-    return "bce" if outputs == 1 else "cross_entropy"
+    return kind.default_loss(outputs)
 
 
 def check_loss(name: str, task: str, num_classes: int, out_shape: tuple, target_shape: tuple,
                dataset: str = "the dataset", last: str | None = None) -> list[str]:
     """Problems with training loss ``name`` on this task and output shape (per sample), the output
     layer's kind ``last`` included; [] when it fits."""
-    spec = get_loss(name)
-    out_shape, target_shape = tuple(out_shape), tuple(target_shape)
+    spec, kind = get_loss(name), get_task(task)
     needed = OUTPUT_LOSSES.get(last)
-    if needed is not None and name != needed and task != "regression":
+    if needed is not None and name != needed and needed in kind.losses:
         return [f"the network ends in a {last} layer, whose outputs are 0 or 1, not scores: {spec.title} would "
                 f"read them as scores (0 as a 50 % guess); use the {get_loss(needed).title} loss (Loss: Auto "
                 f"chooses it)"]
     if name == "perceptron" and last is not None and last not in OUTPUT_LOSSES:
-        return [f"the perceptron rule needs 0/1 outputs; end the network with a Step layer, or use "
-                f"binary cross-entropy"]
-    if task == "regression":
-        if spec.family != "regression":
-            return [f"{spec.title} is a classification loss but {dataset} is a regression task "
-                    f"(its targets are numbers); use MSE, MAE or Huber"]
-        want = target_shape if target_shape else (1,)
-        if out_shape != want:
-            return [f"the network gives {_shape(out_shape)} per example but {dataset} has "
-                    f"{_shape(want)} per target; make the last layer give {_shape(want)}"]
-        return []
-    spatial = task == "segmentation"
-    if spatial and (len(out_shape) != 3 or out_shape[1:] != target_shape):
-        return [f"segmentation needs one score map per class of size {_shape(target_shape)}, but the network "
-                f"gives {_shape(out_shape)}; end the network with a 1x1 convolution that keeps the image size"]
-    if not spatial and len(out_shape) != 1:
-        return [f"the network gives {_shape(out_shape)} per example but classification needs a flat vector "
-                f"of class scores; add Flatten and a Linear layer with {num_classes} outputs"]
-    k = out_shape[0]
-    if k not in (1, num_classes):
-        return [f"the network has {k} outputs but {dataset} has {num_classes} classes; "
-                f"give the last layer {num_classes} outputs"]
-    if k == 1 and num_classes != 2:
-        return [f"{dataset} has {num_classes} classes but the network has 1 output; "
-                f"give the last layer {num_classes} outputs (with cross-entropy)"]
-    if k == 1 and spec.outputs == "classes":
-        return [f"{spec.title} needs one output per class but the network has 1 output for {dataset}'s "
-                f"2 classes; use binary cross-entropy, or give the last layer 2 outputs"]
-    if k > 1 and spec.outputs == "one":
-        return [f"{spec.title} needs a single output but the network has {k} (one per class) for {dataset}; "
-                f"use cross-entropy, or give the last layer 1 output"]
-    return []
-
-
-def _shape(shape: tuple) -> str:
-    if len(shape) == 1:
-        return f"{shape[0]} value" + ("" if shape[0] == 1 else "s")
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+        return ["the perceptron rule needs 0/1 outputs; end the network with a Step layer, or use "
+                "binary cross-entropy"]
+    if name not in kind.losses:
+        fitting = ", ".join(get_loss(n).title for n in kind.losses)
+        what = f"is a {spec.family} loss but {dataset}" if spec.family != task else f"does not fit {dataset}, which"
+        return [f"{spec.title} {what} is a {task} task "
+                f"({kind.targets.describe}); use one of: {fitting}"]
+    return kind.check_output(spec, num_classes, tuple(out_shape), tuple(target_shape), dataset)

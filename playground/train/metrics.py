@@ -1,7 +1,8 @@
 """Evaluation numbers computed from plain numpy arrays: the maths, with no model and no torch.
 
 Owns the confusion matrix, per-class precision/recall/F1/support, ROC curves and their area
-(binary and one-vs-rest), accuracy, MSE and R^2. Each follows scikit-learn's definition (the
+(binary and one-vs-rest), accuracy, MSE and R^2, and for segmentation IoU and Dice per class
+and IoU per example. Each follows scikit-learn's definition (the
 tests compare against it): zero-division gives 0, ROC thresholds start at +inf, R^2 is averaged
 uniformly over outputs. Running a model over a split lives in ``evaluation.py``.
 """
@@ -106,3 +107,45 @@ def r2_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         scores = np.where(ss_tot > 0, 1 - ss_res / ss_tot, np.where(ss_res == 0, 1.0, 0.0))
     return float(scores.mean())
+
+
+# ---- segmentation: overlap of predicted and true regions, per class ------------------------------------
+
+def iou_per_class(cm: np.ndarray) -> np.ndarray:
+    """Intersection over union per class from a (pixel) confusion matrix: TP / (TP + FP + FN).
+    NaN for a class that is neither in the truth nor in the prediction (nothing to overlap)."""
+    cm = np.asarray(cm, dtype=np.float64)
+    tp = np.diag(cm)
+    union = cm.sum(axis=0) + cm.sum(axis=1) - tp
+    return np.divide(tp, union, out=np.full_like(tp, np.nan), where=union > 0)
+
+
+def dice_per_class(cm: np.ndarray) -> np.ndarray:
+    """Dice (F1 of pixels) per class: 2 TP / (2 TP + FP + FN); NaN where the class is absent from both."""
+    cm = np.asarray(cm, dtype=np.float64)
+    tp = np.diag(cm)
+    both = cm.sum(axis=0) + cm.sum(axis=1)
+    return np.divide(2 * tp, both, out=np.full_like(tp, np.nan), where=both > 0)
+
+
+def mean_present(values: np.ndarray) -> float:
+    """The mean over the classes that have a value (NaN ones skipped); NaN when none has."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else float("nan")
+
+
+def iou_per_example(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
+    """Each example's mean IoU over the classes present in its true or predicted mask, (N,)."""
+    n = len(y_true)
+    t = np.asarray(y_true, dtype=np.int64).reshape(n, -1)
+    p = np.asarray(y_pred, dtype=np.int64).reshape(n, -1)
+    cc = num_classes * num_classes
+    code = np.arange(n)[:, None] * cc + t * num_classes + p  # (N, pixels): example, true, predicted
+    cms = np.bincount(code.ravel(), minlength=n * cc).reshape(n, num_classes, num_classes).astype(np.float64)
+    tp = np.diagonal(cms, axis1=1, axis2=2)  # (N, C)
+    union = cms.sum(axis=1) + cms.sum(axis=2) - tp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        iou = np.where(union > 0, tp / np.where(union > 0, union, 1), np.nan)
+    present = union > 0
+    return np.where(present.any(axis=1), np.nansum(iou, axis=1) / np.maximum(present.sum(axis=1), 1), np.nan)

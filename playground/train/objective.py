@@ -14,15 +14,21 @@ import torch
 
 from playground.core.errors import TrainingError
 from playground.train.losses import LossSpec, auto_loss, check_loss, get_loss
+from playground.train.tasks import TaskSpec, get_task
 
 
 @dataclass
 class Objective:
     spec: LossSpec
     settings: dict
-    task: str  # "classification", "regression" or "segmentation"
+    task: str  # a name in the task table (playground/train/tasks): "classification", "segmentation", ...
     outputs: int  # k: size of the model's output (channels for segmentation)
     num_classes: int
+
+    @property
+    def kind(self) -> TaskSpec:
+        """The task's record: its metrics, decoding and views."""
+        return get_task(self.task)
 
     @classmethod
     def build(cls, loss: str, loss_params: dict, info, out_shape: tuple, last: str | None = None) -> "Objective":
@@ -45,7 +51,7 @@ class Objective:
 
     @property
     def classifies(self) -> bool:
-        return self.task != "regression"
+        return self.kind.classifies
 
     def target(self, y: torch.Tensor) -> torch.Tensor:
         """Labels or targets as the dataset stores them -> what the loss function compares outputs with."""
@@ -57,14 +63,8 @@ class Objective:
         return self.spec.fn(out, target, **self.settings)
 
     def predict(self, out: torch.Tensor) -> torch.Tensor:
-        """Class labels (B,) or (B, H, W) for classification; the outputs themselves for regression."""
-        if not self.classifies:
-            return out
-        if out.dim() == 1:
-            out = out.unsqueeze(1)
-        if out.shape[1] == 1:
-            return (out[:, 0] > self.spec.threshold).long()
-        return out.argmax(1)
+        """The task's decoding: class labels (B,) or (B, H, W), or the outputs themselves for regression."""
+        return self.kind.predict(out, self.spec.threshold)
 
     def probabilities(self, out: torch.Tensor) -> torch.Tensor:
         """Class probabilities (B, C) (classes along dim 1), for ROC curves and confidence."""

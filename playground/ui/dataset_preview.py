@@ -16,11 +16,14 @@ import threading
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from playground.data.targets import target_form
+from playground.ui import task_views
 from playground.ui.dataset_form import SPLIT_NAMES
+from playground.ui.task_views import thumbnail_for
 
 #: class colours (TF Playground's orange and blue first, then a colour-blind-friendly set)
 CLASS_COLORS = ["#F59322", "#0877BD", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
@@ -127,19 +130,6 @@ class PreviewLoader(QObject):
                 return
 
 
-def _qimage(sample: np.ndarray, mask: np.ndarray | None = None) -> QImage:
-    """(C, H, W) in [0, 1] -> an RGB QImage; a segmentation mask (H, W) is tinted red."""
-    img = np.clip(sample, 0, 1)
-    rgb = np.repeat(img, 3, axis=0) if img.shape[0] == 1 else img[:3]  # (3, H, W)
-    rgb = (rgb.transpose(1, 2, 0) * 255).astype(np.uint8)  # (H, W, 3)
-    if mask is not None:
-        on = mask > 0
-        rgb[on] = (0.55 * rgb[on] + 0.45 * np.array([214, 39, 40])).astype(np.uint8)
-    rgb = np.ascontiguousarray(rgb)
-    h, w, _ = rgb.shape
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
 class DatasetPreview(QWidget):
     """Shows one ``compute`` result; ``show_loading`` / ``show_message`` in between."""
 
@@ -215,7 +205,7 @@ class DatasetPreview(QWidget):
 
     def _show_points(self, r: dict) -> None:
         x, y, view = r["x"], r["y"], r["view"]
-        regression = r["task"] == "regression"
+        regression = not target_form(r["task"]).classes
         plot = self.plot.getPlotItem()
         if view == "function":  # (N, 1) inputs against (N, 1) targets
             px, py = x[:, 0], y.reshape(len(y), -1)[:, 0]
@@ -255,7 +245,7 @@ class DatasetPreview(QWidget):
 
     def _show_images(self, r: dict) -> None:
         images, labels, names = r["images"], r["image_labels"], r["class_names"]
-        segmentation = r["task"] == "segmentation"
+        draw = thumbnail_for(r["task"])  # the task record's drawing of one example
         while len(self.thumbs) < len(images):
             picture, caption = QLabel(), QLabel()
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -273,30 +263,26 @@ class DatasetPreview(QWidget):
             caption.setVisible(visible)
             if not visible:
                 continue
-            mask = labels[k] if segmentation else None
-            pixmap = QPixmap.fromImage(_qimage(images[k], mask)).scaled(
+            image, text = draw(images[k], labels[k], tuple(names))
+            pixmap = QPixmap.fromImage(image).scaled(
                 THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
             picture.setPixmap(pixmap)
-            if segmentation:
-                text = f"{100 * float(np.mean(labels[k] > 0)):.0f}% shape"
-            else:
-                text = names[int(labels[k])] if int(labels[k]) < len(names) else str(int(labels[k]))
             caption.setText(caption.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, THUMB + 6))
             caption.setToolTip(text)
         note = " with this augmentation (a new draw every epoch)" if r.get("augmented") else ""
-        mask_note = "; red marks the mask to predict" if segmentation else ""
+        mask_note = f"; {task_views.mask_note(tuple(names))}" if target_form(r["task"]).per_pixel else ""
         self.status.setText(f"{len(images)} training images{note}{mask_note}.")
         self._page(self.grid_widget)
 
     def _show_counts(self, r: dict) -> None:
         sizes = r["split_sizes"]
-        if r["task"] == "regression" or not r["class_names"]:
+        if not target_form(r["task"]).classes or not r["class_names"]:
             rows = [("samples", [sizes[s] for s in SPLIT_NAMES], None)]
         else:
             per = r["split_class_counts"]
             rows = [(name, [per[s][name] for s in SPLIT_NAMES], CLASS_COLORS[i % len(CLASS_COLORS)]
                      if r["kind"] != "image" else None) for i, name in enumerate(r["class_names"])]
-            unit = "pixels" if r["task"] == "segmentation" else "samples"
+            unit = target_form(r["task"]).unit
             rows.append((f"all {unit}" if unit == "pixels" else "all samples",
                          [sum(per[s].values()) if unit == "pixels" else sizes[s] for s in SPLIT_NAMES], None))
         table = self.counts

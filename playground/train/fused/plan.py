@@ -16,6 +16,7 @@ from typing import Callable
 import torch
 from torch import fx, nn
 
+from playground.data.targets import target_form
 from playground.nn.modules import PointFeatures
 from playground.train.fused import codes as K
 
@@ -109,8 +110,8 @@ def _loss_reason(tr) -> str | None:
     obj = tr.objective
     if obj.name not in LOSSES or not LOSSES[obj.name][1](obj.settings):
         return f"the {obj.spec.title} loss is not one it computes (MSE, binary or softmax cross-entropy)"
-    if obj.task == "segmentation":
-        return "segmentation outputs are images"
+    if target_form(obj.task).per_pixel:
+        return f"{obj.task} outputs are images"
     return None
 
 

@@ -34,7 +34,12 @@ class LossCurve:
 
 
 def loss_names() -> list[str]:
-    return list(LOSSES)
+    """The losses of one prediction: those that fit a task with a target per example (not the
+    region losses, Dice and IoU, whose value needs a whole mask)."""
+    from playground.train.tasks import tasks
+
+    per_example = {n for t in tasks().values() if not t.targets.per_pixel for n in t.losses}
+    return [n for n in LOSSES if n in per_example]
 
 
 def _one_loss(name: str, z: torch.Tensor, target: float, settings: dict) -> torch.Tensor:

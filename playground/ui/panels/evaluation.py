@@ -147,7 +147,8 @@ class EvaluationPanel(ProbePanel):
             except PlaygroundError as exc:
                 sal = exc
             return {"view": view, "saliency": sal, "image": getattr(trainer.splits, "kind", "") == "image",
-                    "names": tuple(trainer.info.class_names), "task": trainer.info.task}
+                    "names": tuple(trainer.info.class_names), "task": trainer.info.task,
+                    "per_example": trainer.objective.kind.targets.per_example}
 
         return fn
 
@@ -163,7 +164,7 @@ class EvaluationPanel(ProbePanel):
             self.view = result["view"]
             self._show_view()
         sal = result["saliency"]
-        names = result["names"] if result["task"] == "classification" else ()
+        names = result["names"] if result["per_example"] else ()  # saliency of a class score per example
         self.saliency_box.set_classes(names)
         if isinstance(sal, BaseException):
             self.saliency = None

@@ -350,7 +350,9 @@ class InputPicker(QWidget):
         return tuple((self.facts or {}).get("class_names", ()))
 
     def _classifies(self) -> bool:
-        return (self.facts or {}).get("task", "classification") == "classification"
+        from playground.data.targets import target_form
+
+        return target_form((self.facts or {}).get("task", "classification")).per_example
 
     @staticmethod
     def _name(names: tuple, k) -> str:

@@ -36,7 +36,7 @@ def test_unknown_key_is_named():
     ({"lr": 0}, "'lr'"), ({"lr": -1.0}, "'lr'"), ({"lr": float("nan")}, "'lr'"), ({"lr": "fast"}, "'lr'"),
     ({"batch_size": 0}, "'batch_size'"), ({"batch_size": 2.5}, "'batch_size'"), ({"epochs": -1}, "'epochs'"),
     ({"l2": -0.1}, "'l2'"), ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
-    ({"loss": "dice"}, "unknown loss 'dice'"), ({"schedule": "cyclic"}, "unknown learning-rate schedule"),
+    ({"loss": "tversky"}, "unknown loss 'tversky'"), ({"schedule": "cyclic"}, "unknown learning-rate schedule"),
     ({"optimizer": "adam", "optimizer_params": {"momentum": 0.9}}, "Adam has no setting 'momentum'"),
     ({"optimizer": "momentum", "optimizer_params": {"momentum": 1.5}}, "'momentum.momentum' is 1.5"),
     ({"device": "tpu"}, "unknown device"), ({"early_stopping": 1}, "'early_stopping'"),
@@ -79,7 +79,8 @@ def test_cuda_device_without_cuda_is_a_clear_error():
 
 def test_registries_are_tables_of_documented_records():
     assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw"}
-    assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy", "bce", "hinge", "focal", "perceptron"}
+    assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy", "bce", "hinge", "focal", "perceptron", "dice", "iou",
+                           "ce_dice"}
     assert set(SCHEDULES) == {"constant", "step", "exponential", "cosine", "one_cycle", "warmup"}
     for table in (OPTIMIZERS, LOSSES, SCHEDULES):
         for name, record in table.items():

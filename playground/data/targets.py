@@ -1,0 +1,47 @@
+"""What a task's targets look like, as data: the part of a task record the data package needs.
+
+Owns ``TargetForm`` (one small record per task: are the labels class indices, one per example or
+one per pixel, what a class count counts) and ``TARGET_FORMS`` (the table), with ``target_form``
+to look one up. Splitting (stratify or not), the preview (round-robin over classes, pixel counts)
+and ``DatasetInfo.num_classes`` read it instead of testing task names. The rest of a task's record
+(losses, metrics, decoding, views) lives above the data in ``playground/train/tasks``; a new task
+adds one ``TargetForm`` here and one ``TaskSpec`` there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.core.errors import DataError
+
+
+@dataclass(frozen=True)
+class TargetForm:
+    """How one task's targets look. ``classes``: labels are class indices (with class names);
+    ``per_example``: exactly one class label per example (split stratified, previews round-robin
+    over classes, ROC curves per example); ``per_pixel``: one class label per pixel, (H, W) masks;
+    ``unit``: what the class-count table counts ("samples" or "pixels")."""
+
+    task: str
+    describe: str
+    classes: bool
+    per_example: bool = False
+    per_pixel: bool = False
+    unit: str = "samples"
+
+
+TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
+    TargetForm("classification", "one class label per example, int64 (N,)", classes=True, per_example=True),
+    TargetForm("regression", "numbers per example, float32 (N, k)", classes=False),
+    TargetForm("segmentation", "one class label per pixel, int64 masks (N, H, W)", classes=True,
+               per_pixel=True, unit="pixels"),
+)}
+
+
+def target_form(task: str) -> TargetForm:
+    """The record of ``task``; DataError naming the known tasks otherwise."""
+    try:
+        return TARGET_FORMS[task]
+    except KeyError:
+        raise DataError(f"unknown task '{task}'", where="dataset",
+                        fix=f"use one of: {', '.join(TARGET_FORMS)}") from None
