@@ -16,7 +16,10 @@ import torch
 from playground.core.errors import DataError
 from playground.core.values import OutOfRange, WrongType, coerce_like
 
-TASKS = ("classification", "regression", "segmentation")
+TASKS = ("classification", "regression", "segmentation", "detection")
+
+#: tasks whose targets image augmentation cannot follow, and why
+NO_AUGMENTATION = {"detection": "flips, shifts and turns would move the shapes away from their boxes"}
 
 #: how stored inputs are turned into network inputs (see splits.py)
 KINDS = ("points", "tabular", "image")

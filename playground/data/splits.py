@@ -21,7 +21,7 @@ import torch
 from playground.core.errors import DataError
 
 from .augment import Augmentation
-from .spec import DatasetInfo, RawData
+from .spec import NO_AUGMENTATION, DatasetInfo, RawData
 
 
 def check_ratios(split, where: str) -> tuple[float, float, float]:
@@ -156,6 +156,9 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     if aug is not None and raw.kind != "image":
         raise DataError("augmentation works on image datasets only", where=where,
                         fix="turn augmentation off for this dataset")
+    if aug is not None and info.task in NO_AUGMENTATION:
+        raise DataError(f"augmentation does not work on {info.task} data: {NO_AUGMENTATION[info.task]}",
+                        where=where, fix="turn augmentation off for this dataset")
     if len(raw.y) == 0:
         raise DataError("the dataset has no samples", where=f"{where} ({raw.origin})",
                         fix="choose a file or folder that holds data")
