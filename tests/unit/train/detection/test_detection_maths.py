@@ -220,7 +220,7 @@ def test_loss_weights_match_a_by_hand_sum():
 def test_loss_gradient_passes_gradcheck():
     torch.manual_seed(1)
     out = torch.randn(3, 3 * (5 + C), S, S, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda o: yolo_loss(o, TRUE, ANCHORS), (out,))
+    assert torch.autograd.gradcheck(lambda o: yolo_loss(o, TRUE, ANCHORS), (out,), fast_mode=True)
 
 
 def test_loss_without_boxes_is_only_noobj():
