@@ -112,8 +112,7 @@ SPECS = [
         name="shapes_detect",
         title="Shapes detection (64x64)",
         task="detection",
-        description="64x64 pictures holding 1 to 5 shapes (circle, square, triangle, cross), some overlapping or "
-                    "cut by the edge: find each one's box and kind.",
+        description="Pictures of 1 to 5 shapes, some overlapping or cut by the edge: find each one's box and kind.",
         source="generated",
         input_shape=(1, SIZE, SIZE),
         classes=CLASSES,
