@@ -157,10 +157,14 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     if aug is not None and raw.kind != "image":
         raise DataError("augmentation works on image datasets only", where=where,
                         fix="turn augmentation off for this dataset")
+    form = target_form(info.task)
+    if aug is not None and form.no_augmentation:
+        raise DataError(f"augmentation does not work on {info.task} data: {form.no_augmentation}",
+                        where=where, fix="turn augmentation off for this dataset")
     if len(raw.y) == 0:
         raise DataError("the dataset has no samples", where=f"{where} ({raw.origin})",
                         fix="choose a file or folder that holds data")
-    stratify = target_form(info.task).per_example
+    stratify = form.per_example
     if raw.test is not None:  # an official test set stays the test set
         r_train, r_val = ratios[0], ratios[1]
         train_idx, val_idx = split_indices(raw.y, (r_train / (r_train + r_val), r_val / (r_train + r_val)),

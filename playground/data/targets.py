@@ -1,7 +1,7 @@
 """What a task's targets look like, as data: the part of a task record the data package needs.
 
 Owns ``TargetForm`` (one small record per task: are the labels class indices, one per example or
-one per pixel, what a class count counts) and ``TARGET_FORMS`` (the table), with ``target_form``
+one per pixel, boxes, what a class count counts, whether augmentation can follow them) and ``TARGET_FORMS`` (the table), with ``target_form``
 to look one up. Splitting (stratify or not), the preview (round-robin over classes, pixel counts)
 and ``DatasetInfo.num_classes`` read it instead of testing task names. The rest of a task's record
 (losses, metrics, decoding, views) lives above the data in ``playground/train/tasks``; a new task
@@ -28,6 +28,7 @@ class TargetForm:
     per_example: bool = False
     per_pixel: bool = False
     unit: str = "samples"
+    no_augmentation: str = ""  # why image augmentation cannot follow these targets ("" = it can)
 
 
 TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
@@ -35,6 +36,9 @@ TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
     TargetForm("regression", "numbers per example, float32 (N, k)", classes=False),
     TargetForm("segmentation", "one class label per pixel, int64 masks (N, H, W)", classes=True,
                per_pixel=True, unit="pixels"),
+    TargetForm("detection", "up to K boxes per image, float32 (N, K, 6): present, class, cx, cy, w, h in 0..1",
+               classes=True, unit="boxes",
+               no_augmentation="flips, shifts and turns would move the shapes away from their boxes"),
 )}
 
 

@@ -63,7 +63,7 @@ def test_built_in_dataset_loads_with_consistent_shapes(name):
         assert tuple(part.x.shape[1:]) == s.info.input_shape
         assert tuple(part.y.shape[1:]) == s.info.target_shape
         assert part.x.dtype == (torch.uint8 if len(s.info.input_shape) == 3 else torch.float32)
-        assert part.y.dtype == (torch.float32 if s.info.task == "regression" else torch.int64)
+        assert part.y.dtype == (torch.float32 if s.info.task in ("regression", "detection") else torch.int64)
     x, y = s.train.batch(torch.arange(5))
     assert x.dtype == torch.float32 and x.shape == (5, *s.info.input_shape)
     assert torch.isfinite(x).all()
