@@ -6,7 +6,7 @@ HELP = "render the app's main window offscreen to a PNG (for docs, and for check
 
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
           "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
-          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit")  # = ui.screenshot.PANELS
+          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit")  # = ui.window.screenshot.PANELS
 
 
 def add_arguments(parser) -> None:
@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from playground.core.errors import PlaygroundError
-    from playground.ui.screenshot import parse_size, render
+    from playground.ui.window.screenshot import parse_size, render
 
     if args.train_steps < 0:
         raise PlaygroundError("--train-steps must be 0 or more")

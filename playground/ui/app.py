@@ -16,9 +16,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from playground.graph.project import Project, load_project
-from playground.ui import config, preload, style
-from playground.ui.file_ops import open_failure, preflight
-from playground.ui.guard import SlotErrors
+from playground.ui.common import config, preload, style
+from playground.ui.project.file_ops import open_failure, preflight
+from playground.ui.common.guard import SlotErrors
 
 DEFAULT_PRESET = "tfp_mlp"  # the first thing a person sees: 2-D points and a small tanh MLP
 
@@ -52,7 +52,7 @@ def initial_project(path: str | None, preset: str | None) -> tuple[Project, str 
 def build_window(project: Project, problem: str | None):
     """The main window on ``project``; if building it fails (something in the file no check
     caught), the window on the demo instead, and the reason."""
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     try:
         with SlotErrors() as caught:
@@ -75,7 +75,7 @@ def main(path: str | None = None, preset: str | None = None) -> int:
     project, problem = initial_project(path, preset)
     window, problem = build_window(project, problem)
     if path and problem is None:
-        from playground.ui import config
+        from playground.ui.common import config
 
         config.add_recent_file(path)
     probe = os.environ.get("PLAYGROUND_FIRST_PAINT_PROBE") == "1"

@@ -149,7 +149,7 @@ def test_gui_stalls_while_the_fused_engine_trains(engine, qtbot, tmp_path, monke
     from PySide6.QtWidgets import QMessageBox
 
     from playground.graph.project import load_project
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     sys.path.insert(0, os.path.dirname(__file__))
     from bench_gui_training import Lateness

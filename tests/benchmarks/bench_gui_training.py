@@ -133,7 +133,7 @@ def report(label: str, base: list[float], other: list[float], base_name: str, ot
 def test_gui_stalls_and_bridge_throughput(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     monkeypatch.setenv("PLAYGROUND_CONFIG_DIR", str(tmp_path))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: print("warning:", a[2:]))

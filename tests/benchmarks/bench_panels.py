@@ -41,7 +41,7 @@ def _show_panels(window, show: bool) -> dict:
 def test_panels_cost_and_gui_stalls(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     monkeypatch.setenv("PLAYGROUND_CONFIG_DIR", str(tmp_path))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: print("warning:", a[2:]))

@@ -49,7 +49,7 @@ def dialogs(monkeypatch) -> Dialogs:
 
 @pytest.fixture
 def make_window(qtbot):
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     windows = []
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from playground.ui import preload
+from playground.ui.common import preload
 
 
 def _panel(make_window, qtbot, preset):

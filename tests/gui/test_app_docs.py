@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playground.ui.actions import ACTIONS
+from playground.ui.window.actions import ACTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_readme_lists_every_shortcut(qtbot):
 
 
 def test_readme_and_the_help_list_the_training_and_panel_shortcuts(qtbot):
-    from playground.ui.help_dialogs import shortcut_rows, shortcuts_html
+    from playground.ui.window.help_dialogs import shortcut_rows, shortcuts_html
     from playground.ui.panels.registry import PANELS
     from playground.ui.training.controls import TRAIN_ACTIONS
 
@@ -42,7 +42,7 @@ def test_readme_pictures_exist():
 
 def test_train_steps_trains_the_projects_network():
     from playground.graph.project import load_project
-    from playground.ui.screenshot import train_steps
+    from playground.ui.window.screenshot import train_steps
 
     text = train_steps(load_project("perceptron"), 3)
     assert text.startswith("Trained 3 steps: training loss")
@@ -52,11 +52,11 @@ def test_screenshot_knows_every_panel():
     from playground.cli.screenshot import PANELS as CLI_PANELS
     from playground.ui.learn.registry import LEARN_PANELS
     from playground.ui.panels.registry import PANELS
-    from playground.ui.screenshot import INSIDE, PANELS as UI_PANELS
+    from playground.ui.window.screenshot import INSIDE, PANELS as UI_PANELS
 
     assert CLI_PANELS == UI_PANELS
     assert INSIDE == tuple(entry.key for entry in PANELS)
-    from playground.ui.screenshot import LEARN
+    from playground.ui.window.screenshot import LEARN
 
     assert LEARN == tuple(entry.key for entry in LEARN_PANELS)
     assert UI_PANELS[-len(LEARN):] == LEARN

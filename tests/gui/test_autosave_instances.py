@@ -13,12 +13,12 @@ import sys
 
 from PySide6.QtWidgets import QMessageBox
 
-from playground.ui.autosave import Autosave
+from playground.ui.project.autosave import Autosave
 
 HOLDER = """
 import sys, time
 from PySide6.QtCore import QLockFile
-from playground.ui.autosave import Autosave
+from playground.ui.project.autosave import Autosave
 a = Autosave(sys.argv[1])
 a.write('{"format": "playground-project", "version": 1, "name": "from the other process", '
         '"graph": {"nodes": [], "edges": []}}')

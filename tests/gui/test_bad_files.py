@@ -16,7 +16,7 @@ import math
 import pytest
 
 from playground.graph.project import load_project
-from playground.ui import preload
+from playground.ui.common import preload
 
 from tests.gui.conftest import graph_state
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from playground.ui.palette import mime_for
+from playground.ui.editor.palette import mime_for
 
 
 def drop(window, payload: str, scene_pos: QPointF) -> None:

@@ -12,7 +12,7 @@ import torch
 
 from playground.data import load
 from playground.graph.project import load_project
-from playground.ui import preload
+from playground.ui.common import preload
 
 
 def loaded(splits):
@@ -161,7 +161,7 @@ def test_augmentation_is_off_for_points_and_the_form_follows_another_project(pan
 
 
 def test_a_newer_request_supersedes_an_older_one(qtbot):
-    from playground.ui.dataset_preview import PreviewLoader
+    from playground.ui.dataset.preview import PreviewLoader
 
     qtbot.waitUntil(lambda: preload.wait(60) or True)
     loader = PreviewLoader()

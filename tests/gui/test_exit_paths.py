@@ -18,7 +18,7 @@ import threading
 
 import pytest
 
-from playground.ui import preload
+from playground.ui.common import preload
 
 #: runs the CLI, then reports the threads still alive when the interpreter starts to exit
 PROBE = """

@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtWidgets import QMessageBox
 
-from playground.ui import config
+from playground.ui.common import config
 from tests.gui.conftest import graph_state
 
 
@@ -116,8 +116,8 @@ def test_new_from_preset_gallery_lists_every_preset_with_a_picture(qtbot):
     from PySide6.QtWidgets import QLabel
 
     from playground.graph.project import preset_names
-    from playground.ui import style
-    from playground.ui.preset_gallery import PresetGallery
+    from playground.ui.common import style
+    from playground.ui.project.preset_gallery import PresetGallery
 
     gallery = PresetGallery()
     qtbot.addWidget(gallery)

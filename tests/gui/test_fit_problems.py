@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from playground.ui import preload
-from playground.ui.commands import SetParam
+from playground.ui.common import preload
+from playground.ui.project.commands import SetParam
 
 
 def _ready(window, qtbot):

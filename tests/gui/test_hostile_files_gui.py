@@ -26,8 +26,8 @@ CHILD = """
 import sys, time
 from PySide6.QtWidgets import QApplication
 from playground.graph.project import load_project
-from playground.ui import preload
-from playground.ui.main_window import MainWindow
+from playground.ui.common import preload
+from playground.ui.window.main_window import MainWindow
 app = QApplication([])
 project = load_project("tfp_mlp")
 project.dataset = {"name": "cifar10", "params": {}}

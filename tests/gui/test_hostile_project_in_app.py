@@ -8,7 +8,7 @@ import sys
 from PySide6.QtGui import QGuiApplication
 
 from playground.graph.project import load_project
-from playground.ui import preload
+from playground.ui.common import preload
 
 RUN = "__import__('pathlib').Path(__import__('os').environ['PG_MARKER']).touch()"
 

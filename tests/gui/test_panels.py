@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from playground.graph.summary import summarize
-from playground.ui import preload
+from playground.ui.common import preload
 
 
 def test_summary_table_matches_playground_check(make_window):
@@ -95,7 +95,7 @@ def test_dataset_panel_describes_the_projects_dataset(make_window, qtbot):
 def test_screenshot_renders_a_png(tmp_path):
     from PySide6.QtGui import QImage
 
-    from playground.ui.screenshot import render
+    from playground.ui.window.screenshot import render
 
     out = render("perceptron", tmp_path / "shot.png", size=(900, 600), panel="summary", select="fc1")
     image = QImage(str(out))
@@ -152,7 +152,7 @@ def test_screenshot_training_goes_the_whole_way_with_a_panel_open(make_window, q
     training must still run every step asked for (it used to stop after the first few)."""
     from PySide6.QtWidgets import QApplication
 
-    from playground.ui.screenshot import train_in_window
+    from playground.ui.window.screenshot import train_in_window
 
     window = make_window("lenet5")
     panel = window.training.show_panel("activations")

@@ -95,7 +95,7 @@ def test_double_click_restores_the_automatic_range(panel, qtbot):
 
 
 def test_the_window_applies_the_rule_to_every_pyqtgraph_view():
-    import playground.ui.main_window  # noqa: F401  - what the app imports
+    import playground.ui.window.main_window  # noqa: F401  - what the app imports
     from playground.ui.plots import wheel as rule
 
     assert pg.GraphicsView.wheelEvent is rule._wheel

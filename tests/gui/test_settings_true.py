@@ -10,7 +10,7 @@ from playground.graph.project import load_project
 
 @pytest.fixture
 def panel(window, qtbot):
-    from playground.ui import preload
+    from playground.ui.common import preload
 
     preload.start()
     qtbot.waitUntil(lambda: window.training.settings is not None, timeout=60000)

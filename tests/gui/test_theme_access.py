@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from playground.graph.project import Project
-from playground.ui import style
+from playground.ui.common import style
 
 
 def luminance(c: QColor) -> float:  # WCAG 2 relative luminance

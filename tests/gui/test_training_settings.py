@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
 
 @pytest.fixture
 def panel(window, qtbot):
-    from playground.ui import preload
+    from playground.ui.common import preload
 
     preload.start()
     qtbot.waitUntil(lambda: window.training.settings is not None, timeout=60000)

@@ -61,7 +61,7 @@ def test_a_dataset_parameter_dragged_is_one_step(edited, qtbot):
 
 @pytest.fixture
 def settings(edited, qtbot):
-    from playground.ui import preload
+    from playground.ui.common import preload
 
     preload.start()
     qtbot.waitUntil(lambda: edited.training.settings is not None, timeout=60_000)

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QTabBar
 
-from playground.ui import preload
+from playground.ui.common import preload
 from playground.ui.panels.registry import PANELS
-from playground.ui.workspaces import CANVAS_MIN, WORKSPACES
+from playground.ui.window.workspaces import CANVAS_MIN, WORKSPACES
 
 SIZES = [(1280, 800), (1920, 1080)]
 
@@ -111,7 +111,7 @@ _LEFTOVER_PROBE = """
 import json
 from PySide6.QtWidgets import QApplication, QTabBar
 from playground.graph.project import load_project
-from playground.ui.main_window import MainWindow
+from playground.ui.window.main_window import MainWindow
 app = QApplication([])
 window = MainWindow(load_project("tfp_mlp"), restore_layout=False)
 window.resize(1280, 800)

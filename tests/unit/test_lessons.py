@@ -23,7 +23,7 @@ slow = pytest.mark.skipif(not os.environ.get("PLAYGROUND_SLOW"), reason="slow: s
 
 LESSONS = list_lessons()
 NAMES = [l.name for l in LESSONS]
-#: panel keys a step may open (the window's table: ui.screenshot.PANELS, kept Qt-free here)
+#: panel keys a step may open (the window's table: ui.window.screenshot.PANELS, kept Qt-free here)
 from playground.cli.screenshot import PANELS  # noqa: E402
 
 

@@ -98,5 +98,5 @@ SPEC = TaskSpec(
     split_metrics=class_split_metrics, evaluate=_evaluate,
     test_keys=("loss", "accuracy", "confusion_matrix", "precision", "recall", "f1", "auc_macro"),
     summary=_summary,
-    ui_thumbnail="playground.ui.task_views:label_thumbnail",
+    ui_thumbnail="playground.ui.tasks.thumbnails:label_thumbnail",
 )

@@ -16,7 +16,7 @@ beside this one) and ``get_task``. A record holds everything that differs betwee
   ``train --out``); ``test_keys``: the keys ``playground train --out`` promises under ``test``;
   ``summary(evaluation)``: the CLI's one line about the test split.
 - UI hooks, as ``"module:attribute"`` strings so this stays free of Qt and the UI resolves them
-  (``playground.ui.task_views.resolve``): ``ui_thumbnail`` draws one example (image + label) as a
+  (``playground.ui.tasks.thumbnails.resolve``): ``ui_thumbnail`` draws one example (image + label) as a
   picture and caption in the dataset preview and galleries; ``ui_evaluation`` names an extra page
   of the Evaluation panel for this task ("" = only the panel's standard views).
 

@@ -47,6 +47,6 @@ SPEC = TaskSpec(
     predict=predict_labels, split_metrics=class_split_metrics, evaluate=_evaluate,
     test_keys=("loss", "accuracy", "pixel_accuracy", "mean_iou", "iou", "dice", "confusion_matrix"),
     summary=_summary,
-    ui_thumbnail="playground.ui.task_views:mask_thumbnail",
+    ui_thumbnail="playground.ui.tasks.thumbnails:mask_thumbnail",
     ui_evaluation="",
 )

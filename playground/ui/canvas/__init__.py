@@ -2,5 +2,5 @@
 
 ``scene.GraphScene`` keeps one ``NodeItem`` per node and one ``EdgeItem`` per edge, following the
 document's signals; gestures (dragging a wire, moving nodes) become commands through
-``edits.Editor``. ``view.GraphView`` adds zoom, pan, fit and palette drops.
+``editor.edits.Editor``. ``view.GraphView`` adds zoom, pan, fit and palette drops.
 """

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphi
 
 from playground.graph.layers import is_trainable
 from playground.graph.shapes import format_shape, human_count
-from playground.ui import style
+from playground.ui.common import style
 
 _NAME_FONT = style.font(10, bold=True)
 _SMALL_FONT = style.font(8.5)

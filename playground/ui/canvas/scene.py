@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QToolTip
 
 from playground.core.errors import GraphError
 from playground.graph.shapes import format_shape
-from playground.ui import style
+from playground.ui.common import style
 from playground.ui.canvas.edge_item import EdgeItem
 from playground.ui.canvas.node_item import NodeItem, PortItem, finite_point
-from playground.ui.document import Document
-from playground.ui.edits import Editor
+from playground.ui.project.document import Document
+from playground.ui.editor.edits import Editor
 
 MAX_SHIFT = 60.0  # a shape label moves down at most this far to uncover another
 CROWD = 48  # more neighbouring labels than this: a pile no shift can untangle

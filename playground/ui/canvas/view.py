@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
-from playground.ui import style
+from playground.ui.common import style
 from playground.ui.canvas.edge_item import EdgeItem
 from playground.ui.canvas.node_item import NodeItem
 from playground.ui.canvas.scene import GraphScene

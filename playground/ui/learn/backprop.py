@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox
 from playground.train.learn.backprop_text import step_text, steps_of, unit_formula, weight_formula
 from playground.ui.learn.network_canvas import MAX_UNITS, NetworkCanvas, Picture
 from playground.ui.panels.probe_panel import ProbePanel
-from playground.ui import style
+from playground.ui.common import style
 
 MAX_LAYERS = 6
 

@@ -13,7 +13,7 @@ from playground.core.errors import PlaygroundError
 from playground.graph.snapshot import take
 from playground.train.lessons.actions import (Action, augmented, check_action, parse_action, replaced_state,
                                               training_changes)
-from playground.ui.commands import GraphDiff
+from playground.ui.project.commands import GraphDiff
 
 
 def _set_training(window, action: Action) -> None:

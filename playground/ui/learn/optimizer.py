@@ -22,7 +22,7 @@ from playground.core.errors import PlaygroundError
 from playground.train.learn.optimizer_race import BATCH_RACE, OPTIMIZERS, Race, parse_settings, settings_text
 from playground.train.learn.surfaces import SURFACES, get_surface
 from playground.ui.learn.surface_plot import SurfacePlot
-from playground.ui import style
+from playground.ui.common import style
 
 MAX_STEPS = 2000
 TICK_MS = 40

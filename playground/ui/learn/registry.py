@@ -1,7 +1,7 @@
 """The table of Learn views: one ``PanelEntry`` per view (key, dock title, where the class lives,
 a shortcut and the one-line tooltip). The window's Learn menu, its docks, the shortcut list and
 ``playground screenshot --panel KEY`` come from this table; adding a view is one record here plus
-its key in ``ui.screenshot.LEARN`` / ``cli.screenshot.PANELS``. The docks are built lazily by
+its key in ``ui.window.screenshot.LEARN`` / ``cli.screenshot.PANELS``. The docks are built lazily by
 ``ui.panels.registry.PanelHost``, exactly like the inside-the-network panels.
 """
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpli
 from playground.ui.panels.boundary_neurons import NeuronTiles
 from playground.ui.panels.boundary_plane import PlaneView, class_colour
 from playground.ui.panels.probe_panel import PanelContext, ProbePanel
-from playground.ui import style
+from playground.ui.common import style
 
 RESOLUTION = 80
 NEURON_RESOLUTION = 32

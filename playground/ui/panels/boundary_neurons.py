@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from playground.ui.panels.boundary_plane import TFP_TABLE
 from playground.ui.plots.image_grid import ImageGrid, register_lut
-from playground.ui import style
+from playground.ui.common import style
 
 CMAP = "tfp_boundary"
 register_lut(CMAP, TFP_TABLE)  # ImageGrid's colour tables are looked up by name

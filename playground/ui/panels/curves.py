@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
-from playground.ui import style
+from playground.ui.common import style
 from playground.ui.plots.live_curve import LiveCurve, set_log_mode
 
 REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)

@@ -25,7 +25,7 @@ from playground.ui.panels.evaluation_gallery import ExampleGallery
 from playground.ui.panels.evaluation_plots import RegressionPlot, RocPlot, SaliencyBox
 from playground.ui.panels.evaluation_tables import ConfusionTable, ScoresTable
 from playground.ui.panels.probe_panel import PanelContext, ProbePanel
-from playground.ui import style
+from playground.ui.common import style
 
 SPLIT_LABELS = {"val": "validation", "test": "test", "train": "training"}
 

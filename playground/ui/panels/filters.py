@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QScrol
 from playground.ui.panels.filters_histograms import HistogramPage
 from playground.ui.panels.probe_panel import ProbePanel
 from playground.ui.plots.image_grid import ImageGrid
-from playground.ui import style
+from playground.ui.common import style
 
 MAX_OUT, MAX_IN = 16, 8  # kernels shown per layer: out-channel rows x in-channel columns
 MAX_UNITS = 32  # dense units shown as input-shaped images

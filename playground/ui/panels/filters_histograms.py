@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
-from playground.ui import style
+from playground.ui.common import style
 
 KIND_LABELS = {"weights": "Weights", "activations": "Activations (16 validation examples)"}
 

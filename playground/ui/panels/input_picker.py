@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
 from playground.ui.panels.input_choice import SPLITS
 from playground.ui.panels.input_drawing import DrawArea
 from playground.ui.plots.image_grid import lut, to_image
-from playground.ui import style
+from playground.ui.common import style
 
 STUCK_SECONDS = 20.0  # an answer from a dropped trainer never comes: stop waiting for it after this
 THUMB = 44  # thumbnail size in pixels

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from playground.ui import style
+from playground.ui.common import style
 
 
 def explained_layout(widget: QWidget, explanation: str) -> tuple[QVBoxLayout, QLabel, QLabel]:

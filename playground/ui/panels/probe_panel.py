@@ -36,7 +36,7 @@ STUCK_SECONDS = 20.0  # a request whose answer never came (its trainer was dropp
 
 @dataclass
 class PanelContext:
-    doc: Any  # playground.ui.document.Document
+    doc: Any  # playground.ui.project.document.Document
     session: Any  # playground.ui.training.session.TrainingSession
     choice: InputChoice
 

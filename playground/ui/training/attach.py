@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from playground.ui import preload
+from playground.ui.common import preload
 from playground.ui.learn.registry import LEARN_PANELS
 
 from playground.ui.panels.curves import CurvesPanel

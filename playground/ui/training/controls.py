@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStyle, QToolBar
 
-from playground.ui.guard import guarded
+from playground.ui.common.guard import guarded
 from playground.ui.training.session import TrainingSession
 from playground.ui.training.status import format_status
 

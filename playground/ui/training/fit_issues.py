@@ -9,7 +9,7 @@ Problems panel, the canvas badges, the status bar's verdict and Play all see the
 
 from __future__ import annotations
 
-from playground.ui import preload
+from playground.ui.common import preload
 
 
 def _check(project, shapes):

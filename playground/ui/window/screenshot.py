@@ -163,9 +163,9 @@ def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 8
 def _render(project, out: Path, size, steps, panel, select, lesson=None, present=False) -> Path:
     from PySide6.QtCore import Qt
 
-    from playground.ui import preload
+    from playground.ui.common import preload
     from playground.ui.app import application
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     app = application()
     preload.start()

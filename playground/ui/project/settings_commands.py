@@ -1,6 +1,6 @@
 """QUndoCommands for the project's settings: its dataset and its training settings.
 
-They sit on the same undo stack as the graph's commands (``ui/commands.py``), so Ctrl+Z takes back
+They sit on the same undo stack as the graph's commands (``ui/project/commands.py``), so Ctrl+Z takes back
 the last edit of *any* kind: a layer added, the dataset changed, the learning rate set. A command
 records only the keys it changed, each as (old, new), so an edit made outside the stack (Reset's
 new seed) survives undoing an unrelated one. Its text says what it undoes ("Change dataset to
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
-    from playground.ui.document import Document
+    from playground.ui.project.document import Document
 
 MERGE_SETTINGS = 3  # QUndoCommand.id for mergeWith (1 and 2 are the graph's)
 MISSING = object()  # a key the settings did not have

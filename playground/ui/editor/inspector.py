@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from playground.graph.params import ParamSpec
 from playground.graph.shapes import format_shape, human_bytes, human_count
-from playground.ui import style
-from playground.ui.document import Document
-from playground.ui.edits import Editor
+from playground.ui.common import style
+from playground.ui.project.document import Document
+from playground.ui.editor.edits import Editor
 
 SAME = -1  # the padding spin box's value that means "same"
 

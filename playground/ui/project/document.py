@@ -23,8 +23,8 @@ from playground.graph.project import Project
 from playground.graph.shapes import GraphShapes, infer
 from playground.graph.snapshot import restore, take
 from playground.graph.validate import Issue, validate
-from playground.ui.commands import GraphCommand, GraphDiff
-from playground.ui.settings_commands import SetSettings, changes_between, describe
+from playground.ui.project.commands import GraphCommand, GraphDiff
+from playground.ui.project.settings_commands import SetSettings, changes_between, describe
 
 FORWARDED = ("node_added", "node_removed", "node_changed", "edge_added", "edge_removed")
 

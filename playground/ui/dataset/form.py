@@ -5,7 +5,7 @@ Owns the widgets and turning them into a dataset dict (``value``) and back (``sh
 generated from two tables: the records ``playground.data.list_datasets()`` gives (name, title,
 group, parameters with default/min/max/doc/choices) and ``playground.data.augment.OPTIONS``. It
 does not check values against the data package or write to the project: it emits ``edited`` and
-the panel decides (``dataset_panel.py``). Datasets read from the user's files (``needs_path``) get
+the panel decides (``panel.py``). Datasets read from the user's files (``needs_path``) get
 a path field with a Choose… button (a file or folder dialog); the panel may turn parameters into
 choices that depend on that file (``set_choices``: a CSV's columns for the target).
 """

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from playground.ui import style
-from playground.ui.document import Document
-from playground.ui.palette import chip
+from playground.ui.common import style
+from playground.ui.project.document import Document
+from playground.ui.editor.palette import chip
 
 
 FIX_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -31,7 +31,7 @@ def thumbnail_for(task: str) -> Callable[[np.ndarray, Any, tuple], tuple[QImage,
     """The task's drawing of one example: ``draw(sample, label, class_names) -> (QImage, caption)``."""
     from playground.train.tasks import get_task
 
-    return resolve(get_task(task).ui_thumbnail or "playground.ui.task_views:label_thumbnail")
+    return resolve(get_task(task).ui_thumbnail or "playground.ui.tasks.thumbnails:label_thumbnail")
 
 
 def rgb_of(sample: np.ndarray) -> np.ndarray:

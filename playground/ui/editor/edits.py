@@ -17,9 +17,9 @@ from playground.graph.layers import get_spec
 from playground.graph.layout import DX, DY, auto_layout
 from playground.graph.model import Edge, Graph
 from playground.graph.shapes import format_shape
-from playground.ui import commands as cmd
-from playground.ui import style
-from playground.ui.document import Document
+from playground.ui.project import commands as cmd
+from playground.ui.common import style
+from playground.ui.project.document import Document
 
 
 class Editor:

@@ -5,7 +5,7 @@ Trained Weights, restoring a run saved beside a project, opening an exported .pt
 
 Unsaved work is never dropped silently: replacing or closing a changed project asks first
 (``confirm_discard``), and every ``AUTOSAVE_MS`` a changed project is written atomically to the
-autosave file of this instance (ui/autosave.py: one file and lock per running instance), which a
+autosave file of this instance (ui/project/autosave.py: one file and lock per running instance), which a
 clean exit deletes; at the next start the app offers back only files whose instance is no longer
 running, so a second window never touches the first one's work. A file that cannot be opened shows the reason in a dialog and the current project stays.
 Dialogs are the static QFileDialog / QMessageBox functions, so tests can replace them.
@@ -24,10 +24,10 @@ from playground.core.errors import PlaygroundError
 from playground.graph.project import SUFFIX, Project, load_project, save_project
 from playground.graph.shapes import infer
 from playground.graph.validate import validate
-from playground.ui import config, preload
-from playground.ui.autosave import Autosave
-from playground.ui.guard import SlotErrors, explain
-from playground.ui.tasks import Task
+from playground.ui.common import config, preload
+from playground.ui.project.autosave import Autosave
+from playground.ui.common.guard import SlotErrors, explain
+from playground.ui.common.background import Task
 
 AUTOSAVE_MS = 60_000
 PROJECT_FILTER = f"Playground projects (*{SUFFIX} *.json);;Exported models (*.pt);;All files (*)"
@@ -57,7 +57,7 @@ class FileController(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start()
-        from playground.ui.takeaway_ops import TakeawayOps
+        from playground.ui.project.takeaway_ops import TakeawayOps
 
         self.takeaway = TakeawayOps(self)
 
@@ -82,7 +82,7 @@ class FileController(QObject):
             self.window.set_project(Project(name="Untitled"))
 
     def new_from_preset(self) -> None:
-        from playground.ui.preset_gallery import PresetGallery
+        from playground.ui.project.preset_gallery import PresetGallery
 
         gallery = PresetGallery(self.window)
         if gallery.exec() and gallery.chosen():

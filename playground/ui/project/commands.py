@@ -18,7 +18,7 @@ from playground.graph.model import Edge, Node
 from playground.graph.snapshot import GraphState, restore
 
 if TYPE_CHECKING:
-    from playground.ui.document import Document
+    from playground.ui.project.document import Document
 
 #: ids for QUndoCommand.mergeWith
 MERGE_PARAM, MERGE_RENAME = 1, 2

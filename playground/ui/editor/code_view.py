@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QP
 
 from playground.core.errors import PlaygroundError
 from playground.core.files import atomic_write_text
-from playground.ui import preload
-from playground.ui.document import Document
-from playground.ui.highlighter import to_html
-from playground.ui.lazy_panel import LazyPanel
+from playground.ui.common import preload
+from playground.ui.project.document import Document
+from playground.ui.editor.highlighter import to_html
+from playground.ui.common.lazy_panel import LazyPanel
 
 
 class CodeView(LazyPanel):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from playground.graph.layout import DX, DY
 from playground.graph.project import Project, list_presets, load_project
-from playground.ui import style
+from playground.ui.common import style
 
 THUMB = QSize(120, 150)
 

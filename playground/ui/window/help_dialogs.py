@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from playground import __version__
-from playground.ui import style
-from playground.ui.actions import ACTIONS, shortcut_text
+from playground.ui.common import style
+from playground.ui.window.actions import ACTIONS, shortcut_text
 from playground.ui.learn.registry import LEARN_PANELS
 from playground.ui.panels.registry import PANELS
 from playground.ui.training.controls import TRAIN_ACTIONS

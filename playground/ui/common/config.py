@@ -27,7 +27,7 @@ def data_dir() -> Path:
 
 
 def autosave_dir() -> Path:
-    """Where each running instance keeps its own autosave file and lock (ui/autosave.py)."""
+    """Where each running instance keeps its own autosave file and lock (ui/project/autosave.py)."""
     return data_dir()
 
 

@@ -17,7 +17,7 @@ import time
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from playground.ui import style
+from playground.ui.common import style
 
 PROGRESS_EVERY_S = 0.1  # progress reaches the GUI at most this often
 

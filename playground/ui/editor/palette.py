@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, Q
 
 from playground.graph.blocks import BLOCKS
 from playground.graph.layers import REGISTRY, all_specs
-from playground.ui import style
+from playground.ui.common import style
 from playground.ui.canvas.view import LAYER_MIME
 
 PAYLOAD = Qt.ItemDataRole.UserRole

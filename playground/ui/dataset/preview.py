@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLab
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.data.targets import target_form
-from playground.ui import task_views
-from playground.ui.dataset_form import SPLIT_NAMES
-from playground.ui.task_views import thumbnail_for
+from playground.ui.tasks import thumbnails as task_views
+from playground.ui.dataset.form import SPLIT_NAMES
+from playground.ui.tasks.thumbnails import thumbnail_for
 
 #: class colours (TF Playground's orange and blue first, then a colour-blind-friendly set)
 CLASS_COLORS = ["#F59322", "#0877BD", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from playground.graph.shapes import format_shape, human_bytes, human_count
 from playground.graph.summary import summarize
-from playground.ui.document import Document
-from playground.ui.lazy_panel import LazyPanel
+from playground.ui.project.document import Document
+from playground.ui.common.lazy_panel import LazyPanel
 
 COLUMNS = ("layer", "kind", "output shape", "parameters", "multiply-adds", "receptive field")
 TIPS = ("The layer's name", "The layer's kind", "Shape of one sample's output (no batch dimension)",

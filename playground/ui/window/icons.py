@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
-from playground.ui import style
+from playground.ui.common import style
 
 
 def app_pixmap(size: int = 64) -> QPixmap:

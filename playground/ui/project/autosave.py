@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 from playground.core.files import atomic_write_text
-from playground.ui import config
+from playground.ui.common import config
 
 PREFIX, SUFFIX, LOCK = "autosave-", ".pgproj", ".lock"
 LEGACY = "autosave.pgproj"  # one file shared by every instance (before per-instance autosaves)

@@ -1,8 +1,8 @@
 """The dataset panel: choose the project's dataset and its settings, and see what it holds.
 
 Owns the panel's wiring: the description (title, task, sample shape, classes, source, and whether
-the network's input fits the samples), the form (``dataset_form.DatasetForm``: dataset, parameters,
-split ratios, augmentation), the Regenerate button and the preview (``dataset_preview``), which is
+the network's input fits the samples), the form (``form.DatasetForm``: dataset, parameters,
+split ratios, augmentation), the Regenerate button and the preview (``preview``), which is
 computed in a background thread so that loading 60,000 images never freezes the window.
 
 The dataset's name shows at once; the form and details come once the background import has loaded
@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from playground.graph.shapes import format_shape
-from playground.ui import preload, style
-from playground.ui.document import Document
+from playground.ui.common import preload, style
+from playground.ui.project.document import Document
 
 DEBOUNCE_MS = 150  # spin-box arrows held down: one load for the last value, not one per step
 
@@ -148,14 +148,14 @@ class DatasetPanel(QWidget):
         return (self.loader.shutdown() if self.loader is not None else True) and downloaded
 
     def _build(self) -> None:
-        from playground.ui.dataset_form import DatasetForm
-        from playground.ui.dataset_preview import DatasetPreview, PreviewLoader
+        from playground.ui.dataset.form import DatasetForm
+        from playground.ui.dataset.preview import DatasetPreview, PreviewLoader
 
         self.form = DatasetForm()
         self.form.edited.connect(self._edited)
         self.form.details_slot.addWidget(self.label)  # the description sits under the combo
         self.body_layout.insertWidget(0, self.form)
-        from playground.ui.dataset_download import DownloadRow
+        from playground.ui.dataset.download import DownloadRow
 
         self.download = DownloadRow()
         self.download.finished.connect(self._downloaded)

@@ -2,7 +2,7 @@
 table, and the status bar's one-line verdict on the network.
 
 Panels: Layers (palette), Inspector, Dataset, Problems / Summary / Code, and the training, inside
-and Learn docks, arranged by workspace (``ui.workspaces``: Build, Train, Look Inside, Learn); each
+and Learn docks, arranged by workspace (``ui.window.workspaces``: Build, Train, Look Inside, Learn); each
 workspace's arrangement is remembered between runs (QSettings). The window owns one ``Document`` for its
 whole life; opening another project swaps the document's project, and every panel follows.
 """
@@ -17,25 +17,25 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 
 from playground.graph.project import Project
 from playground.graph.shapes import format_shape, human_count
-from playground.ui import config, preload, style
-from playground.ui.actions import ACTIONS, MENUS, build_actions
+from playground.ui.common import config, preload, style
+from playground.ui.window.actions import ACTIONS, MENUS, build_actions
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
-from playground.ui.code_view import CodeView
-from playground.ui.dataset_panel import DatasetPanel
-from playground.ui.document import Document
-from playground.ui.edits import Editor
-from playground.ui.file_ops import FileController
-from playground.ui.help_dialogs import HelpMenu
-from playground.ui.icons import app_icon
-from playground.ui.inspector import Inspector
+from playground.ui.editor.code_view import CodeView
+from playground.ui.dataset.panel import DatasetPanel
+from playground.ui.project.document import Document
+from playground.ui.editor.edits import Editor
+from playground.ui.project.file_ops import FileController
+from playground.ui.window.help_dialogs import HelpMenu
+from playground.ui.window.icons import app_icon
+from playground.ui.editor.inspector import Inspector
 from playground.ui.learn.lessons_present import LessonsUI
 from playground.ui.learn.menu import follow_selection
-from playground.ui.palette import Palette
-from playground.ui.problems_panel import ProblemsPanel
-from playground.ui.summary_view import SummaryView
+from playground.ui.editor.palette import Palette
+from playground.ui.editor.problems_panel import ProblemsPanel
+from playground.ui.editor.summary_view import SummaryView
 from playground.ui.training.attach import TrainingUI
-from playground.ui.workspaces import Workspaces
+from playground.ui.window.workspaces import Workspaces
 
 
 class _PaintWatch(QObject):
