@@ -74,3 +74,116 @@ def test_imports_point_one_way(path, layer):
         if layer == "core" and top != "playground" and top not in sys.stdlib_module_names and top != "__future__":
             problems.append(f"{where} imports third-party '{top}' in core (stdlib only)")
     assert not problems, "\n".join(problems)
+
+
+# ---- import cycles -----------------------------------------------------------------------------
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_level_imports(path: Path, lazy: bool = False):
+    """Imports that run when the module is imported: everything outside function bodies (class
+    bodies, ``if``/``try`` blocks and ``if TYPE_CHECKING:`` included: a cycle there is still a cycle
+    of the design, even when Python never runs it). ``lazy``: function-level imports too."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    stack = list(ast.iter_child_nodes(tree))
+    while stack:
+        node = stack.pop()
+        if not lazy and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, []
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = path.relative_to(PACKAGE.parent).with_suffix("").parts  # .../pkg/mod or pkg/__init__
+                base = list(base[: len(base) - node.level])
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            yield module, [alias.name for alias in node.names]
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def import_graph(lazy: bool = False) -> dict[str, set[str]]:
+    """playground module -> the playground modules it imports at module level (``lazy``: anywhere)."""
+    paths = {_module_name(p): p for p, _ in _modules()}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        targets = set()
+        for module, names in _top_level_imports(path, lazy):
+            if module.split(".")[0] != "playground":
+                continue
+            found = [f"{module}.{n}" for n in names if f"{module}.{n}" in paths]
+            if len(found) < len(names) or not names:  # some names are attributes of the module itself
+                while module and module not in paths:
+                    module = module.rpartition(".")[0]
+                if module:
+                    targets.add(module)
+            targets.update(found)
+        targets.discard(name)
+        graph[name] = targets
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each as a sorted list."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return cycles
+
+
+def test_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles():
+    cycles = import_cycles(import_graph())
+    assert not cycles, "import cycles among playground modules (module-level imports):\n" + "\n".join(
+        " <-> ".join(c) for c in cycles)
+
+
+#: the lower layers, where even an import inside a function may not close a circle (layers.py once
+#: imported layer_kinds lazily while layer_kinds imported layers)
+STRICT = ("playground.core", "playground.graph", "playground.nn", "playground.data")
+
+
+def test_no_import_cycles_below_train_even_lazy():
+    graph = {m: {t for t in targets if t.startswith(STRICT)}
+             for m, targets in import_graph(lazy=True).items() if m.startswith(STRICT)}
+    cycles = import_cycles(graph)
+    assert not cycles, "import cycles (function-level imports included):\n" + "\n".join(" <-> ".join(c) for c in cycles)

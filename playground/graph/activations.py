@@ -6,8 +6,12 @@ course teaches (the palette tooltip shows them). Maxout and the softmaxes have t
 
 from __future__ import annotations
 
-from playground.graph.layers import REGISTRY, TRAINABLE, LayerSpec, ShapeProblem
+from playground.graph.layer_spec import TRAINABLE, LayerSpec, ShapeProblem
 from playground.graph.params import ParamSpec as P
+
+#: the activation records, in table order (``layers.py`` registers them)
+KINDS: list[LayerSpec] = []
+_add = KINDS.append
 
 _SLOPE = P("slope", "float", 0.01, "Slope for negative inputs.", 0.0, 1.0, key=True, structural=False)
 _ALPHA = P("alpha", "float", 1.0, "Value the output approaches for very negative inputs is -alpha.", 0.0, 10.0,
@@ -53,7 +57,7 @@ def _prelu_torch(p, ins):
 
 
 for _kind, _module, _params, _kwargs, _formula, _doc, _details in ACTIVATIONS:
-    REGISTRY.add(LayerSpec(
+    _add(LayerSpec(
         _kind, "Activation", _doc, _params, shape=lambda ins, p: ins[0],
         torch=_prelu_torch if _kwargs is None else (lambda m, k: lambda p, ins: (m, k(p)))(_module, _kwargs),
         count_params=(lambda i, o, p: i[0][0] if p["per_channel"] else 1) if _kind == "PReLU" else (lambda i, o, p: 0),
@@ -69,7 +73,7 @@ def _maxout_shape(ins, p):
     return (c // k, *ins[0][1:])
 
 
-REGISTRY.add(LayerSpec(
+_add(LayerSpec(
     "Maxout", "Activation", "Keeps the largest of every k consecutive inputs (channels): k linear pieces per unit.",
     (P("pieces", "int", 2, "k: how many linear pieces each output takes the max of.", 1, 16, key=True),),
     shape=_maxout_shape, torch=lambda p, ins: ("pg.Maxout", {"pieces": p["pieces"]}), prefix="maxout",
@@ -78,7 +82,7 @@ REGISTRY.add(LayerSpec(
 ))
 for _kind, _doc in (("Softmax", "Turns scores into probabilities that sum to 1 (over the channels)."),
                     ("LogSoftmax", "The logarithm of softmax (numerically stable).")):
-    REGISTRY.add(LayerSpec(
+    _add(LayerSpec(
         _kind, "Activation", _doc, (), shape=lambda ins, p: ins[0],
         torch=(lambda m: lambda p, ins: (m, {"dim": 1}))(f"nn.{_kind}"), prefix=_kind.lower(),
         details="f(x)_i = e^x_i / sum_j e^x_j. Leave it out before a cross-entropy loss: the loss applies it itself.",

@@ -8,7 +8,7 @@ Owns:
   (Conv1d, Conv2d, EdgeConv2d, ConvTranspose2d);
 - ``rgb_patches``: 3-channel kernels as colour patches (0.5 + w / (2 max|w|), so grey is zero);
 - ``edge_responses``: the classic 3x3 filters (Sobel, Prewitt, Scharr, Laplacian from
-  ``graph.layer_kinds.EDGE_KERNELS``) applied to the channel-averaged input;
+  ``graph.conv_kinds.EDGE_KERNELS``) applied to the channel-averaged input;
 - ``histogram`` (numpy.histogram's counts, computed in torch) and ``HistogramHistory``: a bounded
   record of histograms over training steps with bin edges that only widen; when a layer's record
   is full, every other snapshot goes, so it spans the whole run (``train.recorder`` feeds it for
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from playground.core.errors import TrainingError
-from playground.graph.layer_kinds import EDGE_KERNELS
+from playground.graph.conv_kinds import EDGE_KERNELS
 
 CONV_TYPES = (nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d)
 TRANSPOSED = (nn.ConvTranspose1d, nn.ConvTranspose2d)

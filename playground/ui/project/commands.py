@@ -5,27 +5,37 @@ methods (which emit the events the canvas and inspector follow). ``Document.exec
 ``apply`` once *before* pushing, so an edit the graph refuses (a ``GraphError``) never reaches the
 undo stack; the stack's first ``redo`` is then skipped. Compound edits (paste, blocks, layout)
 use ``GraphDiff``: a snapshot before and after.
+
+A command needs only an ``EditTarget`` (the graph and a way to batch its events); the
+``Document`` is one, and imports this module, never the other way round.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any, ContextManager, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from playground.graph.model import Edge, Node
+from playground.graph.model import Edge, Graph, Node
 from playground.graph.snapshot import GraphState, restore
 
-if TYPE_CHECKING:
-    from playground.ui.project.document import Document
+
+class EditTarget(Protocol):
+    """What a graph command edits (``Document`` is one): the graph, and ``batch()``, which holds
+    the re-check and the views' updates until the edit is done."""
+
+    @property
+    def graph(self) -> Graph: ...
+
+    def batch(self) -> ContextManager[None]: ...
 
 #: ids for QUndoCommand.mergeWith
 MERGE_PARAM, MERGE_RENAME = 1, 2
 
 
 class GraphCommand(QUndoCommand):
-    def __init__(self, doc: "Document", text: str):
+    def __init__(self, doc: EditTarget, text: str):
         super().__init__(text)
         self.doc = doc
         self.applied = False  # set by Document.execute: skip the push's redo

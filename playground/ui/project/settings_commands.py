@@ -7,16 +7,26 @@ new seed) survives undoing an unrelated one. Its text says what it undoes ("Chan
 MNIST", "Set learning rate to 0.1"); consecutive changes of the same keys (a slider dragged, a
 spin box's arrow held) merge into one step. It does not own the settings (the project does) nor
 decide whether a value is good (the panels and ``TrainConfig`` do, before a command is made).
+A command needs only a ``SettingsTarget`` (the ``Document`` is one, and imports this module).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-if TYPE_CHECKING:
-    from playground.ui.project.document import Document
+from playground.graph.project import Project
+
+
+class SettingsTarget(Protocol):
+    """What a settings command changes (``Document`` is one): the project, and
+    ``settings_replaced``, which stores a part's new values and tells the views."""
+
+    @property
+    def project(self) -> Project: ...
+
+    def settings_replaced(self, part: str, values: dict, keys: tuple) -> None: ...
 
 MERGE_SETTINGS = 3  # QUndoCommand.id for mergeWith (1 and 2 are the graph's)
 MISSING = object()  # a key the settings did not have
@@ -75,7 +85,7 @@ def describe(part: str, changes: dict[str, tuple[Any, Any]], title: str | None =
 class SetSettings(QUndoCommand):
     """Change some keys of ``project.dataset`` or ``project.training`` (``part``)."""
 
-    def __init__(self, doc: "Document", part: str, changes: dict[str, tuple[Any, Any]], text: str):
+    def __init__(self, doc: SettingsTarget, part: str, changes: dict[str, tuple[Any, Any]], text: str):
         super().__init__(text)
         self.doc, self.part, self.changes = doc, part, dict(changes)
         self.applied = False  # set by Document.execute_settings: skip the push's redo
