@@ -1,7 +1,9 @@
 """Guards the import direction of ../shared/DESIGN.md by reading every module's imports.
 
 core <- graph <- nn <- train, data <- train, and ui / cli on top. graph and core never import torch;
-nothing outside ui imports Qt; core imports only the standard library.
+nothing outside ui imports Qt; core imports only the standard library. No import cycles among the
+package's modules (module-level imports; below train, function-level ones too). Nothing sits loose
+at the top of playground/ui but its entry (``UI_TOP``).
 """
 
 from __future__ import annotations
@@ -187,3 +189,22 @@ def test_no_import_cycles_below_train_even_lazy():
              for m, targets in import_graph(lazy=True).items() if m.startswith(STRICT)}
     cycles = import_cycles(graph)
     assert not cycles, "import cycles (function-level imports included):\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+#: the only modules allowed at the top of playground/ui: the package's entry (the Qt import guard
+#: in __init__, the crash fix it applies first, and the app's start). Everything else lives in the
+#: folder of what it serves (window, project, editor, canvas, dataset, training, panels, learn,
+#: plots, tasks, common).
+UI_TOP = {"__init__.py", "app.py", "refcount_guard.py"}
+
+
+def test_nothing_loose_at_the_top_of_ui():
+    loose = sorted(p.name for p in (PACKAGE / "ui").glob("*.py") if p.name not in UI_TOP)
+    assert not loose, (f"modules loose at the top of playground/ui: {', '.join(loose)}; put each in the folder "
+                       "of what it serves (ui/window, ui/project, ui/editor, ui/dataset, ui/training, ui/panels, ...)")
+
+
+def test_every_ui_folder_is_a_package():
+    folders = [p for p in (PACKAGE / "ui").iterdir() if p.is_dir() and p.name != "__pycache__"]
+    assert folders and all((p / "__init__.py").exists() for p in folders), \
+        [p.name for p in folders if not (p / "__init__.py").exists()]
