@@ -6,7 +6,8 @@ early stopping, a NaN guard that keeps the last good weights, per-step and per-e
 throughput), callbacks, probes on request, reset and rewind, and checkpoint state. Thread-safe
 control lives in ``control.py``; metrics maths in ``metrics.py``/``evaluation.py``. Knows nothing
 about Qt. Per step it does only what a hand-written loop does plus a few cheap bookkeeping ops;
-hooks are installed only while a probe runs. Small dense networks run chunks of steps in the fused
+hooks are installed only while a probe runs. The rules around each step (penalties, max-norm, the NaN
+guard, early stopping) live in ``loop_rules.py``. Small dense networks run chunks of steps in the fused
 engine instead (``fused/``: the choice, the kernels and the bookkeeping of a chunk live there).
 """
 
@@ -29,6 +30,7 @@ from playground.train.evaluation import evaluate, model_outputs, split_metrics
 from playground.train.feed import Feed
 from playground.train.fused.runner import FastPath, take_chunk
 from playground.train.history import BatchInfo, EpochRecord, FitResult, History
+from playground.train.loop_rules import LoopRules
 from playground.train.objective import Objective
 from playground.train.optimizers import apply_settings, make_optimizer
 from playground.train.schedules import get_schedule
@@ -45,7 +47,7 @@ def default_reinit(model: nn.Module, seed: int) -> None:
                 module.reset_parameters()
 
 
-class Trainer(Controls):
+class Trainer(Controls, LoopRules):
     """Train ``model`` on ``splits`` (the data package's ``Splits``) with ``config``.
 
     ``reinit(model, seed)`` gives the model new initial weights for ``reset`` (the app passes one
@@ -311,31 +313,6 @@ class Trainer(Controls):
                     cb.on_batch_end(self, info)
         return self._end_epoch(outs, ys, sizes, first_step, penalty_sum, seconds)
 
-    def _penalty(self, cfg) -> torch.Tensor:
-        total = 0.0
-        if cfg.l1:
-            total = total + cfg.l1 * sum(w.abs().sum() for w in self._weights)
-        if cfg.l2:
-            total = total + cfg.l2 * sum(w.pow(2).sum() for w in self._weights)
-        return total if isinstance(total, torch.Tensor) else torch.zeros((), device=self.device)
-
-    @torch.no_grad()
-    def _max_norm(self, limit: float) -> None:
-        for w in self._weights:  # each unit's (row's / filter's) incoming weights to norm <= limit
-            w.renorm_(2, 0, limit)
-
-    def _nan_stop(self, value: float, good: list[torch.Tensor]):
-        with torch.no_grad():
-            for p, g in zip(self._params, good):
-                p.copy_(g)
-        what = "NaN" if math.isnan(value) else "infinite"
-        lr = self.optimizer.param_groups[0]["lr"]
-        message = (f"the loss became {what} at step {self.step_count + 1}; "
-                   f"the learning rate {lr:g} is probably too high")
-        fix = (f"lower it (try {lr / 10:g}) or turn on gradient clipping; "
-               f"the weights from step {self.step_count} were kept")
-        return "nan", f"{message}; {fix}", TrainingError(message, where="training", fix=fix)
-
     def _end_epoch(self, outs, ys, sizes, first_step, penalty_sum, seconds):
         self.epoch += 1
         steps = len(sizes)
@@ -358,24 +335,6 @@ class Trainer(Controls):
         stop = self._early_stopping(val)
         self._call("on_epoch_end", record)
         return stop
-
-    def _early_stopping(self, val):
-        cfg = self.config
-        if val is None or not math.isfinite(val.loss):
-            return None
-        if val.loss < self._best[0] - cfg.min_delta:
-            state = self._state_copy() if cfg.early_stopping and cfg.restore_best else None
-            self._best, self._bad_epochs = (val.loss, self.epoch, state), 0
-            return None
-        self._bad_epochs += 1
-        if not cfg.early_stopping or self._bad_epochs < cfg.patience:
-            return None
-        best_loss, best_epoch, state = self._best
-        kept = f"the weights of epoch {best_epoch} were restored" if state is not None else "the last weights were kept"
-        if state is not None:
-            self.model.load_state_dict(state)
-        return ("early_stopping", f"early stopping after epoch {self.epoch}: validation loss has not improved "
-                f"for {cfg.patience} epochs (best {best_loss:.4g} at epoch {best_epoch}); {kept}", None)
 
     # ------------------------------------------------------------------ probes
     def _health_before(self, x):

@@ -9,10 +9,9 @@ whole life; opening another project swaps the document's project, and every pane
 
 from __future__ import annotations
 
-import json
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QGuiApplication
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QToolButton, QWidget
 
 from playground.graph.project import Project
@@ -21,6 +20,7 @@ from playground.ui.common import config, preload, style
 from playground.ui.window.actions import ACTIONS, MENUS, build_actions
 from playground.ui.canvas.scene import GraphScene
 from playground.ui.canvas.view import GraphView
+from playground.ui.window.canvas_actions import CanvasActions
 from playground.ui.editor.code_view import CodeView
 from playground.ui.dataset.panel import DatasetPanel
 from playground.ui.project.document import Document
@@ -52,7 +52,7 @@ class _PaintWatch(QObject):
         return False
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, CanvasActions):
     #: the canvas has painted for the first time (the background imports start now)
     first_painted = Signal()
 
@@ -308,84 +308,7 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
 
-    # ---- actions ---------------------------------------------------------------------------------------
-
-    def add_from_palette(self, payload: str) -> list[str]:
-        what, _, name = payload.partition(":")
-        selected = self.scene.selected_node_ids()
-        if what == "block":
-            new = self.editor.insert_block(name, selected) or []
-        else:
-            new = [n for n in [self.editor.append_layer(name, selected)] if n]
-        if new:
-            self.scene.select_nodes(new)
-            self.view.ensureVisible(self.scene.nodes[new[-1]], 40, 40)
-        return new
-
-    def focus_node(self, node_id: str) -> None:
-        if node_id in self.scene.nodes:
-            self.scene.select_nodes([node_id])
-            self.view.centerOn(self.scene.nodes[node_id])
-
-    def copy(self) -> bool:
-        data = self.editor.copy(self.scene.selected_node_ids())
-        if data is None:
-            return False
-        # plain text (JSON with a "format" key): setMimeData's ownership hand-over crashes PySide at exit
-        QGuiApplication.clipboard().setText(json.dumps(data))
-        self.statusBar().showMessage(f"Copied {len(data['nodes'])} layer(s)", 4000)
-        return True
-
-    def cut(self) -> None:
-        if self.copy():
-            self.editor.delete(self.scene.selected_node_ids())
-
-    def paste(self) -> None:
-        try:
-            data = json.loads(QGuiApplication.clipboard().text())
-        except ValueError:
-            data = None
-        new = self.editor.paste(data)
-        if new:
-            self.scene.select_nodes(new)
-
-    def duplicate(self) -> None:
-        new = self.editor.duplicate(self.scene.selected_node_ids())
-        if new:
-            self.scene.select_nodes(new)
-
-    def delete_selection(self) -> None:
-        self.editor.delete(self.scene.selected_node_ids(), self.scene.selected_edges())
-
-    def connect_selected(self) -> bool:
-        """Connect the two selected layers, upper to lower (undoable): the keyboard's way to draw an edge."""
-        ids = self.scene.selected_node_ids()
-        if len(ids) != 2:
-            self.statusBar().showMessage("Connect: select exactly two layers (the upper one feeds the lower one)", 8000)
-            return False
-        src, dst = sorted(ids, key=lambda i: (self.doc.graph.nodes[i].pos[1], self.doc.graph.nodes[i].pos[0]))
-        return self.editor.connect(src, dst)
-
-    def select_all(self) -> None:
-        self.scene.select_nodes(list(self.scene.nodes))
-
-    def rename_selected(self) -> None:
-        if self.inspector.node_id is not None:
-            self.show_panel("inspector")
-            self.inspector.name_edit.setFocus()
-            self.inspector.name_edit.selectAll()
-
-    def zoom_in(self) -> None:
-        self.view.zoom_by(1.25)
-
-    def zoom_out(self) -> None:
-        self.view.zoom_by(0.8)
-
-    def fit_view(self) -> None:
-        self.view.fit_all()
-
-    def actual_size(self) -> None:
-        self.view.set_zoom(1.0)
+    # ---- actions (the canvas editing ones: canvas_actions.CanvasActions) ----------------------------
 
     def show_problems(self) -> None:
         self.show_panel("problems")
@@ -395,15 +318,6 @@ class MainWindow(QMainWindow):
 
     def show_code(self) -> None:
         self.show_panel("code")
-
-    def find_layer(self) -> None:
-        self.show_panel("layers")
-        self.palette.search.setFocus()
-        self.palette.search.selectAll()
-
-    def auto_layout(self) -> None:
-        if self.editor.auto_layout():
-            self.view.fit_all()
 
     def check_network(self) -> None:
         self.show_panel("summary")
