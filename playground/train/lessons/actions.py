@@ -2,7 +2,7 @@
 
 A step's action is one line: ``set training.lr 0.001``, ``set layer fc1.units 8``,
 ``set dataset xor``, ``set dataset.noise 0.2``, ``replace layer act1 ReLU``, ``open panel health``,
-``train 200``, ``reset``. ``parse_action`` turns it into an ``Action`` (the verb's record from
+``train 200``, ``reset``, ``side by side 300`` (the lesson's contrast, ``contrast.py``). ``parse_action`` turns it into an ``Action`` (the verb's record from
 ``VERBS`` plus its arguments) and ``check_action`` says, before anything runs, whether it fits a
 project (the layer exists, the parameter and value are valid, the setting is known).
 The window performs the same records through its undoable commands and settings path
@@ -40,6 +40,8 @@ VERBS = {v.key: v for v in (
     Verb("open_panel", "open panel KEY", "show a panel or Learn view"),
     Verb("train", "train N", "train N more batches (as Step does)"),
     Verb("reset", "reset", "new initial weights and a fresh run (as Reset does)"),
+    Verb("side_by_side", "side by side N", "train the lesson's contrast (its 'contrast:' line) N batches in two "
+                                           "halves, as View > Side by Side does"),
 )}
 
 
@@ -86,6 +88,8 @@ def parse_action(text: str) -> Action:
         return Action("train", "", int(rest[0]), text)
     if head == "reset" and not rest:
         return Action("reset", "", None, text)
+    if head == "side" and len(rest) == 3 and rest[:2] == ["by", "side"] and rest[2].isdigit() and int(rest[2]) > 0:
+        return Action("side_by_side", "", int(rest[2]), text)
     raise bad
 
 

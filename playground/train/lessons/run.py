@@ -19,14 +19,15 @@ from playground.train.lessons.lesson_format import Lesson
 
 
 class LessonRun:
-    def __init__(self, lesson: Lesson, project: Project | None = None):
-        self.lesson = lesson
+    def __init__(self, lesson: Lesson | None, project: Project | None = None):
+        self.lesson = lesson  # None: a plain project trained by the same rules (side by side)
         self.project = project or lesson_project(lesson)
         self.trainer = None
         self._built_from: str | None = None
-        self.panels: list[str] = list(lesson.panels)
+        self.panels: list[str] = list(lesson.panels) if lesson is not None else []
         self.done = 0  # steps performed
         self.results: list = []  # the FitResult of every ``train N``, in order
+        self.pair = None  # the last ``side by side N``'s PairRun
 
     # ---- what a step does
     def do_step(self, index: int) -> None:
@@ -44,6 +45,11 @@ class LessonRun:
             self.panels.append(action.target)
         elif action.verb == "train":
             self.train(int(action.value))
+        elif action.verb == "side_by_side":
+            from playground.train.lessons.contrast import PairRun, parse_contrast
+
+            self.pair = PairRun(lesson_project(self.lesson), parse_contrast(self.lesson.contrast))
+            self.pair.train(int(action.value))
         elif action.verb == "reset":
             seed = int(self.project.training.get("seed", 0)) + 1
             self.project.training = {**self.project.training, "seed": seed}

@@ -54,6 +54,17 @@ def _open_panel(window, action: Action) -> None:
         window.show_panel(action.target)
 
 
+def _side_by_side(window, action: Action) -> None:
+    from playground.train.lessons.catalog import lesson_project
+    from playground.train.lessons.contrast import parse_contrast
+    from playground.ui.classroom.contrast_dialog import open_side_by_side
+
+    lesson = window.lessons.panel.lesson  # the lesson's own project on the left, whatever steps did since
+    view = open_side_by_side(window, parse_contrast(lesson.contrast), lesson_project(lesson))
+    if view is not None:
+        view.step(int(action.value))
+
+
 HANDLERS = {
     "set_training": _set_training,
     "set_layer": _set_layer,
@@ -64,6 +75,7 @@ HANDLERS = {
     "open_panel": _open_panel,
     "train": lambda window, action: window.training.session.step(int(action.value)),
     "reset": lambda window, action: window.training.session.reset(),
+    "side_by_side": _side_by_side,
 }
 
 
