@@ -132,3 +132,30 @@ def test_a_broken_lesson_file_is_named_and_the_rest_still_list(make_window, tmp_
     assert "zz_broken" in browser.problems.text() and "front matter" in browser.problems.text()
     window.reset_layout()
     assert window.lessons.dock.isHidden()  # no lesson open: no empty Lesson dock after Reset Layout
+
+
+def test_browser_shows_each_lessons_own_network_as_its_picture(qtbot):
+    """The picture is the lesson's project: one block per layer left to right, each in its
+    category's canvas colour (sampled at the block's centre), and the dataset's name."""
+    from playground.train.lessons.catalog import lesson_project
+    from playground.ui import style
+    from playground.ui.learn.lessons_dock import LessonBrowser
+
+    browser = LessonBrowser(None, True)
+    qtbot.addWidget(browser)
+    lesson = next(l for l in list_lessons() if l.name == "activations_saturation")
+    tree = browser.tree
+    item = next(tree.topLevelItem(g).child(i) for g in range(tree.topLevelItemCount())
+                for i in range(tree.topLevelItem(g).childCount())
+                if tree.topLevelItem(g).child(i).data(0, 256) == lesson.name)
+    tree.setCurrentItem(item)
+    image = browser.picture.pixmap().toImage()
+    graph = lesson_project(lesson).graph
+    order = [graph.nodes[i] for i in graph.topological_order()]  # a chain: one block per column
+    n, gap = len(order), 4.0
+    block_w = (image.width() - 16 - gap * (n - 1)) / n
+    for k, node in enumerate(order):
+        x = int(8 + k * (block_w + gap) + 2)  # inside the block, clear of its centred label
+        y = int(8 + (image.height() - 30) / 2 - 8)
+        assert image.pixelColor(x, y).name() == style.category_color(node.spec.category).name(), node.name
+    assert lesson.title in browser.about.text() and str(lesson.minutes) in browser.about.text()
