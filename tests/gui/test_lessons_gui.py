@@ -159,3 +159,19 @@ def test_browser_shows_each_lessons_own_network_as_its_picture(qtbot):
         y = int(8 + (image.height() - 30) / 2 - 8)
         assert image.pixelColor(x, y).name() == style.category_color(node.spec.category).name(), node.name
     assert lesson.title in browser.about.text() and str(lesson.minutes) in browser.about.text()
+
+
+def test_sweep_step_fills_and_runs_the_sweep_dialog(make_window, qtbot):
+    from playground.ui.learn.lessons_steps import perform
+
+    window = make_window("tfp_mlp")
+    open_lesson(window, "hyperparameter_search")
+    assert perform(window, ("sweep random 4 lr=1e-3:1:log batch_size=10,32",)) == ""
+    dialog = window.training.sweep_dialog
+    assert dialog.isVisible() and dialog.search.currentText() == "random" and dialog.trials.value() == 4
+    assert {k for k, box in dialog.vary.items() if box.isChecked()} == {"lr", "batch_size"}
+    assert dialog.ranges["lr"].text() == "1e-3:1:log"
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    dialog.drain()
+    assert dialog.table.rowCount() == 4
+    dialog.close()

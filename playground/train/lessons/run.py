@@ -28,6 +28,7 @@ class LessonRun:
         self.done = 0  # steps performed
         self.results: list = []  # the FitResult of every ``train N``, in order
         self.pair = None  # the last ``side by side N``'s PairRun
+        self.sweep_rows: list = []  # the last ``sweep ...``'s rows (train.sweep.SweepRow)
 
     # ---- what a step does
     def do_step(self, index: int) -> None:
@@ -45,6 +46,8 @@ class LessonRun:
             self.panels.append(action.target)
         elif action.verb == "train":
             self.train(int(action.value))
+        elif action.verb == "sweep":
+            self.sweep_rows = self.sweep(action)
         elif action.verb == "side_by_side":
             from playground.train.lessons.contrast import PairRun, parse_contrast
 
@@ -104,6 +107,18 @@ class LessonRun:
             return result
         finally:
             trainer.callbacks.remove(callback)
+
+    def sweep(self, action: Action) -> list:
+        """Run the action's search on the current project (as the Sweep dialog does)."""
+        from playground.data import load_settings
+        from playground.train import TrainConfig
+        from playground.train.lessons.actions import sweep_points
+        from playground.train.sweep import run_sweep
+
+        _params, points = sweep_points(action)
+        config = TrainConfig.from_dict(self.project.training)
+        splits = load_settings(dict(self.project.dataset or {}), config.seed)
+        return run_sweep(self.project.graph.copy(), config, splits, points)
 
     # ---- what the text talks about
     def accuracy(self, split: str = "train") -> float:

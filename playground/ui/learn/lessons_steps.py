@@ -65,6 +65,25 @@ def _side_by_side(window, action: Action) -> None:
         view.step(int(action.value))
 
 
+def _sweep(window, action: Action) -> None:
+    """Fill the Sweep dialog as the step says (only those settings, that search and budget) and run it."""
+    from playground.train.lessons.actions import sweep_points
+
+    params, _points = sweep_points(action)
+    dialog = window.training.show_sweep()
+    for name, box in dialog.vary.items():
+        box.setChecked(False)
+    for spec, param in zip(action.value[1], params):
+        if param.name not in dialog.vary:
+            raise PlaygroundError(f"'{action.text}': the Sweep dialog cannot vary '{param.name}'",
+                                  fix=f"use one of: {', '.join(dialog.vary)}")
+        dialog.vary[param.name].setChecked(True)
+        dialog.ranges[param.name].setText(spec.partition("=")[2])
+    dialog.search.setCurrentText(action.target)
+    dialog.trials.setValue(action.value[0])
+    dialog.start()
+
+
 HANDLERS = {
     "set_training": _set_training,
     "set_layer": _set_layer,
@@ -76,6 +95,7 @@ HANDLERS = {
     "train": lambda window, action: window.training.session.step(int(action.value)),
     "reset": lambda window, action: window.training.session.reset(),
     "side_by_side": _side_by_side,
+    "sweep": _sweep,
 }
 
 
