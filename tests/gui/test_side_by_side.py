@@ -45,6 +45,9 @@ def test_side_by_side_trains_both_and_draws_them_on_shared_axes(make_window, qtb
         assert np.allclose(10 ** heights, snap["grad_norms"])
     vb = [h.loss_plot.getViewBox() for h in view.halves]
     assert vb[1].linkedView(vb[1].YAxis) is vb[0] and vb[1].linkedView(vb[1].XAxis) is vb[0]
+    low, high = vb[0].viewRange()[1]  # log10 units: both halves' losses fit the shared range
+    every = np.concatenate([s["loss"] for s in view._latest])
+    assert low <= np.log10(every.min()) and np.log10(every.max()) <= high
     # the right half is the contrast's B: its network has ReLU where the left has tanh
     kinds = [[type(m).__name__ for m in run.build().model.modules()] for run in view.pair.runs]
     assert "Tanh" in kinds[0] and "ReLU" not in kinds[0] and "ReLU" in kinds[1] and "Tanh" not in kinds[1]

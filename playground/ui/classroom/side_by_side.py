@@ -230,6 +230,11 @@ class SideBySideWindow(QWidget):
         lo, hi = (np.log10(norms.min()) - 0.5, np.log10(norms.max()) + 0.5) if len(norms) else (-3.0, 1.0)
         for half, snap in zip(self.halves, snaps):
             half.show_snapshot(snap, (float(np.floor(lo)), float(np.ceil(hi))))
+        losses = np.concatenate([np.asarray(s["loss"], dtype=np.float64) for s in snaps]
+                                + [np.asarray(s["val_loss"], dtype=np.float64) for s in snaps])
+        losses = losses[np.isfinite(losses) & (losses > 0)]
+        if len(losses):  # one range for both (log axis: log10 values), so every curve is seen whole
+            self.halves[0].loss_plot.setYRange(np.log10(losses.min()), np.log10(losses.max()), padding=0.05)
         a, b = snaps
         self.status.setText(f"{a['label']}: step {a['step']}    {b['label']}: step {b['step']}    "
                             "(same seed, same data; the bars share one scale)")
