@@ -175,3 +175,33 @@ def test_sweep_step_fills_and_runs_the_sweep_dialog(make_window, qtbot):
     dialog.drain()
     assert dialog.table.rowCount() == 4
     dialog.close()
+
+
+def test_opening_a_lesson_keeps_a_1280x720_window_on_the_screen(qtbot):
+    """Inside panels scroll within their dock: a panel's minimum height (the Decision Boundary's
+    plane asked for 467 px while it built) no longer makes the window taller than a projector."""
+    from playground.graph.project import load_project
+    from playground.ui.main_window import MainWindow
+
+    window = MainWindow(load_project("tfp_mlp"), restore_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    open_lesson(window, "xor_perceptron")
+    for _ in range(10):
+        QApplication.processEvents()
+        qtbot.wait(20)
+    assert window.height() == 720 and window.width() == 1280
+    window.shutdown()
+
+
+def test_lesson_screenshot_shows_no_training_a_reset_threw_away():
+    """A step that resets: the picture shows the fresh network, not the training before the reset."""
+    from playground.train.lessons import load_lesson
+    from playground.ui.screenshot import trained_since_reset
+
+    steps = load_lesson("xor_perceptron").steps
+    assert trained_since_reset(steps[:1]) == 300
+    assert trained_since_reset(steps[:2]) == 0  # step 2 resets
+    assert trained_since_reset(steps[:3]) == 300

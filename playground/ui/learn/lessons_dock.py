@@ -193,4 +193,7 @@ def open_lesson(window, name: str):
     for key in lesson.panels:
         if key in window.docks:
             window.training.show_panel(key) if key in window.training.hosts or key == "curves" else window.show_panel(key)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.lessons.arrange)  # the lesson's panels large, its text readable
     return lesson
