@@ -23,6 +23,7 @@ Presets are project files in ``resources/presets``.
 from __future__ import annotations
 
 import json
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -58,6 +59,12 @@ class Project:
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "version": VERSION, "name": self.name, "description": self.description,
                 "graph": graph_to_dict(self.graph), "dataset": self.dataset, "training": self.training}
+
+    def copy(self) -> "Project":
+        """An independent copy (graph, dataset, settings; no listeners of the original's graph)."""
+        copied = project_from_dict(copy.deepcopy(self.to_dict()), self.name)
+        copied.path = self.path
+        return copied
 
 
 def graph_to_dict(graph: Graph) -> dict[str, Any]:

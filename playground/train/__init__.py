@@ -10,18 +10,25 @@ Registries (tables of records the UI and CLI build their forms from): ``OPTIMIZE
 control, callbacks, history, metrics, evaluation, probes, sanity, checkpoint, progress.
 """
 
-from playground.train.callbacks import Callback, LambdaCallback
-from playground.train.checkpoint import checkpoint_path, load_checkpoint, save_checkpoint
-from playground.train.config import TrainConfig
-from playground.train.engine import Trainer, default_reinit
-from playground.train.evaluation import Evaluation
-from playground.train.history import BatchInfo, EpochRecord, FitResult, History, SplitMetrics
-from playground.train.losses import LOSSES
-from playground.train.optimizers import OPTIMIZERS
-from playground.train.schedules import SCHEDULES
+import importlib
 
-__all__ = [
-    "LOSSES", "OPTIMIZERS", "SCHEDULES", "BatchInfo", "Callback", "EpochRecord", "Evaluation", "FitResult",
-    "History", "LambdaCallback", "SplitMetrics", "TrainConfig", "Trainer", "checkpoint_path", "default_reinit",
-    "load_checkpoint", "save_checkpoint",
-]
+#: public name -> the module that defines it; imported on first use (PEP 562), so that importing a
+#: torch-free part such as ``playground.train.lessons`` does not load torch in the GUI thread
+_WHERE = {
+    "Callback": "callbacks", "LambdaCallback": "callbacks",
+    "checkpoint_path": "checkpoint", "load_checkpoint": "checkpoint", "save_checkpoint": "checkpoint",
+    "TrainConfig": "config", "Trainer": "engine", "default_reinit": "engine", "Evaluation": "evaluation",
+    "BatchInfo": "history", "EpochRecord": "history", "FitResult": "history", "History": "history",
+    "SplitMetrics": "history", "LOSSES": "losses", "OPTIMIZERS": "optimizers", "SCHEDULES": "schedules",
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'playground.train' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f"playground.train.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_WHERE)

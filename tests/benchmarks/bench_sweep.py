@@ -116,9 +116,11 @@ def test_sweep_of_64_configurations(monkeypatch):
     for side in EPOCHS:
         print(f"  {side:<18} {med[side]:>10,.0f} configuration-epochs/s   {med[side] / base:7.1f}x plain loop   "
               f"{med[side] / med['fused x64']:5.2f}x fused x64")
-    one = EPOCHS["vectorized"] / med["fused x64"] * M  # seconds of 64 single fused runs
-    print(f"  a {M}-point sweep of {EPOCHS['vectorized']} epochs: {M * EPOCHS['vectorized'] / med['vectorized']:.2f} s "
-          f"vectorized ({M * EPOCHS['vectorized'] / med['sweep, end to end']:.2f} s end to end) = the time of "
-          f"{M * EPOCHS['vectorized'] / med['sweep, end to end'] / (one / M):.1f} single fused runs, "
-          f"{M * EPOCHS['vectorized'] / med['sweep, end to end'] / (EPOCHS['vectorized'] / base * M / M):.2f} "
-          f"single plain-loop runs")
+    sweep_s = M * EPOCHS["vectorized"] / med["sweep, end to end"]
+    single = {name: EPOCHS["vectorized"] / med[key] for name, key in
+              (("fused engine", "fused x64"), ("Trainer (the app's single run)", "trainer x64"),
+               ("plain loop", "plain loop x64"))}  # seconds of one run of that many epochs
+    print(f"  a {M}-point sweep of {EPOCHS['vectorized']} epochs takes {sweep_s:.2f} s end to end "
+          f"({M * EPOCHS['vectorized'] / med['vectorized']:.2f} s in vector_train), the time of:")
+    for name, seconds in single.items():
+        print(f"    {sweep_s / seconds:8.1f} single runs on the {name}")

@@ -132,3 +132,76 @@ def test_a_broken_lesson_file_is_named_and_the_rest_still_list(make_window, tmp_
     assert "zz_broken" in browser.problems.text() and "front matter" in browser.problems.text()
     window.reset_layout()
     assert window.lessons.dock.isHidden()  # no lesson open: no empty Lesson dock after Reset Layout
+
+
+def test_browser_shows_each_lessons_own_network_as_its_picture(qtbot):
+    """The picture is the lesson's project: one block per layer left to right, each in its
+    category's canvas colour (sampled at the block's centre), and the dataset's name."""
+    from playground.train.lessons.catalog import lesson_project
+    from playground.ui import style
+    from playground.ui.learn.lessons_dock import LessonBrowser
+
+    browser = LessonBrowser(None, True)
+    qtbot.addWidget(browser)
+    lesson = next(l for l in list_lessons() if l.name == "activations_saturation")
+    tree = browser.tree
+    item = next(tree.topLevelItem(g).child(i) for g in range(tree.topLevelItemCount())
+                for i in range(tree.topLevelItem(g).childCount())
+                if tree.topLevelItem(g).child(i).data(0, 256) == lesson.name)
+    tree.setCurrentItem(item)
+    image = browser.picture.pixmap().toImage()
+    graph = lesson_project(lesson).graph
+    order = [graph.nodes[i] for i in graph.topological_order()]  # a chain: one block per column
+    n, gap = len(order), 4.0
+    block_w = (image.width() - 16 - gap * (n - 1)) / n
+    for k, node in enumerate(order):
+        x = int(8 + k * (block_w + gap) + 2)  # inside the block, clear of its centred label
+        y = int(8 + (image.height() - 30) / 2 - 8)
+        assert image.pixelColor(x, y).name() == style.category_color(node.spec.category).name(), node.name
+    assert lesson.title in browser.about.text() and str(lesson.minutes) in browser.about.text()
+
+
+def test_sweep_step_fills_and_runs_the_sweep_dialog(make_window, qtbot):
+    from playground.ui.learn.lessons_steps import perform
+
+    window = make_window("tfp_mlp")
+    open_lesson(window, "hyperparameter_search")
+    assert perform(window, ("sweep random 4 lr=1e-3:1:log batch_size=10,32",)) == ""
+    dialog = window.training.sweep_dialog
+    assert dialog.isVisible() and dialog.search.currentText() == "random" and dialog.trials.value() == 4
+    assert {k for k, box in dialog.vary.items() if box.isChecked()} == {"lr", "batch_size"}
+    assert dialog.ranges["lr"].text() == "1e-3:1:log"
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    dialog.drain()
+    assert dialog.table.rowCount() == 4
+    dialog.close()
+
+
+def test_opening_a_lesson_keeps_a_1280x720_window_on_the_screen(qtbot):
+    """Inside panels scroll within their dock: a panel's minimum height (the Decision Boundary's
+    plane asked for 467 px while it built) no longer makes the window taller than a projector."""
+    from playground.graph.project import load_project
+    from playground.ui.main_window import MainWindow
+
+    window = MainWindow(load_project("tfp_mlp"), restore_layout=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    open_lesson(window, "xor_perceptron")
+    for _ in range(10):
+        QApplication.processEvents()
+        qtbot.wait(20)
+    assert window.height() == 720 and window.width() == 1280
+    window.shutdown()
+
+
+def test_lesson_screenshot_shows_no_training_a_reset_threw_away():
+    """A step that resets: the picture shows the fresh network, not the training before the reset."""
+    from playground.train.lessons import load_lesson
+    from playground.ui.screenshot import trained_since_reset
+
+    steps = load_lesson("xor_perceptron").steps
+    assert trained_since_reset(steps[:1]) == 300
+    assert trained_since_reset(steps[:2]) == 0  # step 2 resets
+    assert trained_since_reset(steps[:3]) == 300

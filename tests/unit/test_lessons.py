@@ -48,7 +48,7 @@ def test_lesson_project_checks_clean_and_every_action_applies(name):
             action = parse_action(text)
             assert action.verb in VERBS
             check_action(project, action, PANELS)
-            if action.verb not in ("train", "reset", "open_panel"):
+            if action.verb not in ("train", "reset", "open_panel", "side_by_side", "sweep"):
                 before = json.dumps([graph_to_dict(project.graph), project.dataset, project.training], sort_keys=True)
                 apply_to_project(project, action)
                 after = json.dumps([graph_to_dict(project.graph), project.dataset, project.training], sort_keys=True)
@@ -165,3 +165,22 @@ def test_batch_norm_lesson_plain_deep_sigmoid_stalls_batch_norm_learns():
     run.do_step(1)
     assert [n.kind for n in run.project.graph.nodes.values()].count("BatchNorm") == 4
     assert run.accuracy("train") > 0.85
+
+
+def test_sweep_step_trains_the_points_it_names():
+    """``sweep grid 3 lr=...`` trains exactly the grid's learning rates, one row each, with the
+    project's other settings (checked against the grid drawn by the sweep's own space module)."""
+    from playground.train.sweep.space import grid, parse_param
+
+    lesson = load_lesson("hyperparameter_search")
+    run = LessonRun(lesson)
+    run.project.training = {**run.project.training, "epochs": 2}
+    run.do(parse_action("sweep grid 3 lr=1e-3:1:log"))
+    expected = grid([parse_param("lr=1e-3:1:log")], 3)
+    assert [row.settings["lr"] for row in run.sweep_rows] == pytest.approx([p["lr"] for p in expected])
+    assert all(math.isfinite(row.metrics["val_loss"]) for row in run.sweep_rows)
+
+
+def test_a_bad_sweep_range_is_refused_before_anything_runs():
+    with pytest.raises(PlaygroundError):
+        check_action(lesson_project(load_lesson("hyperparameter_search")), parse_action("sweep grid 4 lr=banana"))

@@ -2,7 +2,7 @@
 
 A step's action is one line: ``set training.lr 0.001``, ``set layer fc1.units 8``,
 ``set dataset xor``, ``set dataset.noise 0.2``, ``replace layer act1 ReLU``, ``open panel health``,
-``train 200``, ``reset``. ``parse_action`` turns it into an ``Action`` (the verb's record from
+``train 200``, ``reset``, ``side by side 300`` (the lesson's contrast, ``contrast.py``). ``parse_action`` turns it into an ``Action`` (the verb's record from
 ``VERBS`` plus its arguments) and ``check_action`` says, before anything runs, whether it fits a
 project (the layer exists, the parameter and value are valid, the setting is known).
 The window performs the same records through its undoable commands and settings path
@@ -40,6 +40,10 @@ VERBS = {v.key: v for v in (
     Verb("open_panel", "open panel KEY", "show a panel or Learn view"),
     Verb("train", "train N", "train N more batches (as Step does)"),
     Verb("reset", "reset", "new initial weights and a fresh run (as Reset does)"),
+    Verb("sweep", "sweep grid|random N NAME=RANGE ...", "run a hyperparameter search of N configurations over the "
+                                                      "given settings, as Train > Sweep… does"),
+    Verb("side_by_side", "side by side N", "train the lesson's contrast (its 'contrast:' line) N batches in two "
+                                           "halves, as View > Side by Side does"),
 )}
 
 
@@ -86,6 +90,10 @@ def parse_action(text: str) -> Action:
         return Action("train", "", int(rest[0]), text)
     if head == "reset" and not rest:
         return Action("reset", "", None, text)
+    if head == "sweep" and len(rest) >= 3 and rest[0] in ("grid", "random") and rest[1].isdigit() and int(rest[1]) > 0:
+        return Action("sweep", rest[0], (int(rest[1]), tuple(rest[2:])), text)
+    if head == "side" and len(rest) == 3 and rest[:2] == ["by", "side"] and rest[2].isdigit() and int(rest[2]) > 0:
+        return Action("side_by_side", "", int(rest[2]), text)
     raise bad
 
 
@@ -166,8 +174,22 @@ def check_action(project: Project, action: Action, panels: tuple[str, ...] | Non
             Augmentation.from_dict(augmented(project.dataset, action)["augment"])
         except Exception as exc:  # DataError: names the option and its range
             raise PlaygroundError(f"'{action.text}': {exc}", fix="see the Dataset panel's augmentation options") from None
+    elif action.verb == "sweep":
+        sweep_points(action)
     elif action.verb == "open_panel" and panels is not None and action.target not in panels:
         raise PlaygroundError(f"'{action.text}': there is no panel '{action.target}'", fix=f"panels are: {', '.join(panels)}")
+
+
+def sweep_points(action: Action) -> tuple[list, list[dict]]:
+    """``sweep SEARCH N NAME=RANGE ...`` -> (the Param records, the points to train); a bad range raises."""
+    from playground.train.sweep.space import SEARCHES, parse_param
+
+    trials, specs = action.value
+    try:
+        params = [parse_param(spec) for spec in specs]
+    except PlaygroundError as exc:
+        raise PlaygroundError(f"'{action.text}': {exc.message}", fix=exc.fix) from None
+    return params, SEARCHES[action.target](params, trials, 0)
 
 
 def apply_to_project(project: Project, action: Action) -> None:

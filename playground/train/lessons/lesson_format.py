@@ -11,6 +11,7 @@ A lesson is Markdown with a small front matter between ``---`` lines::
     dataset: xor                   # optional: overrides the project's dataset (name or JSON)
     training: {"lr": 0.1}          # optional: overrides training settings (JSON)
     panels: boundary, curves       # the panels the lesson opens
+    contrast: tanh | ReLU | replace layer tanh1 ReLU   # optional: what ``side by side N`` compares
     ---
     Text in the course's words...
 
@@ -66,6 +67,7 @@ class Lesson:
     dataset: Any = None  # override: a name or {"name", "params"}
     training: dict[str, Any] = field(default_factory=dict)
     inline: dict[str, Any] | None = None  # the ``## Project`` JSON
+    contrast: str = ""  # "label A | label B | actions" for ``side by side N`` (train.lessons.contrast)
 
     def summary(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "group": self.group, "concepts": list(self.concepts),
@@ -154,8 +156,20 @@ def parse_lesson(text: str, name: str) -> Lesson:
     steps = _steps(name, sections.get("steps", []))
     if not steps:
         raise _error(name, "has no steps", "add a '## Steps' section with numbered items")
+    contrast = meta.get("contrast", "")
+    if contrast:
+        from playground.train.lessons.contrast import parse_contrast
+
+        try:
+            parse_contrast(contrast)
+        except PlaygroundError as exc:
+            raise _error(name, f"its contrast: {exc.message}", exc.fix) from None
+    elif any(a.startswith("side by side") for step in steps for a in step.actions):
+        raise _error(name, "a step trains side by side but there is no 'contrast:' line",
+                     "add contrast: LABEL A | LABEL B | actions to the front matter")
     return Lesson(name=name, title=meta["title"], group=meta["group"].lower(), concepts=split(meta["concepts"]),
                   minutes=minutes, project=meta["project"], text="\n".join(sections[""]).strip(), steps=steps,
                   question="\n".join(sections.get("question", [])).strip(),
                   answer="\n".join(sections.get("answer", [])).strip(),
-                  panels=split(meta.get("panels", "")), dataset=dataset, training=training, inline=inline)
+                  panels=split(meta.get("panels", "")), dataset=dataset, training=training, inline=inline,
+                  contrast=contrast)

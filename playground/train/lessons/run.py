@@ -19,14 +19,16 @@ from playground.train.lessons.lesson_format import Lesson
 
 
 class LessonRun:
-    def __init__(self, lesson: Lesson, project: Project | None = None):
-        self.lesson = lesson
+    def __init__(self, lesson: Lesson | None, project: Project | None = None):
+        self.lesson = lesson  # None: a plain project trained by the same rules (side by side)
         self.project = project or lesson_project(lesson)
         self.trainer = None
         self._built_from: str | None = None
-        self.panels: list[str] = list(lesson.panels)
+        self.panels: list[str] = list(lesson.panels) if lesson is not None else []
         self.done = 0  # steps performed
         self.results: list = []  # the FitResult of every ``train N``, in order
+        self.pair = None  # the last ``side by side N``'s PairRun
+        self.sweep_rows: list = []  # the last ``sweep ...``'s rows (train.sweep.SweepRow)
 
     # ---- what a step does
     def do_step(self, index: int) -> None:
@@ -44,6 +46,13 @@ class LessonRun:
             self.panels.append(action.target)
         elif action.verb == "train":
             self.train(int(action.value))
+        elif action.verb == "sweep":
+            self.sweep_rows = self.sweep(action)
+        elif action.verb == "side_by_side":
+            from playground.train.lessons.contrast import PairRun, parse_contrast
+
+            self.pair = PairRun(lesson_project(self.lesson), parse_contrast(self.lesson.contrast))
+            self.pair.train(int(action.value))
         elif action.verb == "reset":
             seed = int(self.project.training.get("seed", 0)) + 1
             self.project.training = {**self.project.training, "seed": seed}
@@ -98,6 +107,18 @@ class LessonRun:
             return result
         finally:
             trainer.callbacks.remove(callback)
+
+    def sweep(self, action: Action) -> list:
+        """Run the action's search on the current project (as the Sweep dialog does)."""
+        from playground.data import load_settings
+        from playground.train import TrainConfig
+        from playground.train.lessons.actions import sweep_points
+        from playground.train.sweep import run_sweep
+
+        _params, points = sweep_points(action)
+        config = TrainConfig.from_dict(self.project.training)
+        splits = load_settings(dict(self.project.dataset or {}), config.seed)
+        return run_sweep(self.project.graph.copy(), config, splits, points)
 
     # ---- what the text talks about
     def accuracy(self, split: str = "train") -> float:

@@ -27,6 +27,7 @@ from playground.train.engine import Trainer
 from playground.train.evaluation import model_outputs, split_metrics
 from playground.train.fused import compiler
 from playground.train.sweep.space import kfold
+from playground.train.threads import threads_for
 
 GROUP = 16  # networks per kernel call: progress and Cancel are taken up between calls
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
@@ -144,13 +145,15 @@ def fold_splits(splits, k: int, seed: int) -> list:
 
 
 def _final(tr: Trainer) -> dict:
+    """Final train and validation loss/accuracy: one pass over each split (one torch thread for a
+    small model: on a busy machine two threads' wake-ups cost 10x the arithmetic)."""
     out = {}
     for split in ("train", "val"):
         feed = tr.feeds[split]
         if not len(feed):
             continue
         x, y = feed.all()
-        with torch.no_grad():
+        with torch.no_grad(), threads_for(tr.model):
             m = split_metrics(tr.objective, model_outputs(tr.model, x), y)
         out[f"{split}_loss"] = m.loss if math.isfinite(m.loss) else None
         out[f"{split}_accuracy"] = m.accuracy
@@ -239,7 +242,7 @@ def sequential_train(tr: Trainer) -> dict:
 def vector_train(trainers: list[Trainer]) -> list[dict]:
     """Train Trainers of one layout and batch size together in one ``train_many`` call; each ends
     with the weights and optimizer state a single ``run_epochs`` of it would leave."""
-    from playground.train.fused.many import train_many
+    from playground.train.fused.many import LAUNCH, train_many
 
     t0 = time.perf_counter()
     first = trainers[0]
@@ -263,8 +266,9 @@ def vector_train(trainers: list[Trainer]) -> list[dict]:
     losses, pens = np.zeros((M, steps + 1)), np.zeros((M, steps + 1))
     outs = np.empty((epochs, n, int(binds[0].layers[-1, 1])), np.float32)
     done = np.zeros(M, dtype=np.int64)
-    train_many(thetas, grads, goods, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T, labels,
-               orders, batch, steps, fast0._plan.loss, opts, hps, lrs, losses, pens, outs, done)
+    with LAUNCH:
+        train_many(thetas, grads, goods, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T,
+                   labels, orders, batch, steps, fast0._plan.loss, opts, hps, lrs, losses, pens, outs, done)
     seconds = (time.perf_counter() - t0) / M
     results = []
     for m, (tr, b) in enumerate(zip(trainers, binds)):

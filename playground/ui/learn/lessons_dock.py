@@ -128,7 +128,24 @@ class LessonBrowser(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, lesson.name)
         self.tree.resizeColumnToContents(0)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._choose(item))
-        layout.addWidget(self.tree)
+        self.lessons = {lesson.name: lesson for lesson in lessons}
+        body = QHBoxLayout()
+        body.addWidget(self.tree, 3)
+        preview = QVBoxLayout()
+        self.picture = QLabel()
+        self.picture.setObjectName("lesson_picture")
+        self.picture.setAccessibleName("The lesson's network")
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setAlignment(Qt.AlignmentFlag.AlignTop)
+        preview.addWidget(self.picture)
+        preview.addWidget(self.about, 1)
+        body.addLayout(preview, 2)
+        layout.addLayout(body)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._preview(item))
+        first = groups[next(iter(groups))].child(0) if groups else None
+        if first is not None:
+            self.tree.setCurrentItem(first)
         if problems:  # a broken lesson file: the others still open
             self.problems = QLabel("Not listed: " + "\n".join(problems))
             self.problems.setWordWrap(True)
@@ -138,7 +155,22 @@ class LessonBrowser(QDialog):
         buttons.accepted.connect(lambda: self._choose(self.tree.currentItem()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(900, 560)
+        self.resize(1000, 580)
+
+    def _preview(self, item) -> None:
+        """The chosen lesson's picture (its network, drawn small), concepts, time and first lines."""
+        from playground.ui.learn.lesson_picture import lesson_picture
+
+        lesson = self.lessons.get(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
+        if lesson is None:
+            return
+        self.picture.setPixmap(lesson_picture(lesson))
+        from html import escape
+
+        intro = escape(lesson.text.split("\n\n")[0].replace("**", ""))
+        self.about.setText(f"<b>{escape(lesson.title)}</b> · {lesson.minutes} min<br>"
+                           f"<i>{escape(', '.join(lesson.concepts))}</i>"
+                           f"<p>{intro}</p><p>{len(lesson.steps)} steps, then a question.</p>")
 
     def _choose(self, item) -> None:
         name = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
@@ -161,4 +193,7 @@ def open_lesson(window, name: str):
     for key in lesson.panels:
         if key in window.docks:
             window.training.show_panel(key) if key in window.training.hosts or key == "curves" else window.show_panel(key)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.lessons.arrange)  # the lesson's panels large, its text readable
     return lesson

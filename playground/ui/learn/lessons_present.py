@@ -4,7 +4,8 @@ Owns the Lesson dock (right side), Help > Lessons… (the browser), the start pa
 and **presentation mode** (F11 / View > Present): full screen, the app's font and pyqtgraph's
 default pen widths scaled by ``ZOOM``, the palette and inspector hidden, the lesson's panels given
 room, a big step/play bar, and the keyboard driving it (N: next step, Space: play/pause, S: one
-step, R: reset). Leaving it restores the window as it was.
+step, R: reset, L: the laser pointer). Leaving it restores the window as it was. View > Side by
+Side… (Ctrl+Shift+B) opens two copies of the project trained together (``ui.classroom``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDockWidget, QHBoxLayout, QPushButton, QWidget
 
+from playground.ui.classroom.contrast_dialog import open_side_by_side
+from playground.ui.classroom.laser import LaserPointer
 from playground.ui.learn.lessons_dock import LessonBrowser, LessonPanel, open_lesson
 
 ZOOM = 1.4  # font and line-width factor in presentation mode
@@ -29,6 +32,7 @@ class PresentBar(QWidget):
         session = lessons.window.training.session
         for text, slot in (("▶ Next step (N)", lessons.panel.do_next), ("Play / Pause (Space)", session.toggle),
                            ("Step (S)", lambda: session.step(1)), ("⟲ Reset (R)", session.reset),
+                           ("Laser (L)", lessons.laser.toggle),
                            ("Leave (F11)", lambda: lessons.set_presenting(False))):
             button = QPushButton(text)
             button.setMinimumHeight(48)
@@ -62,9 +66,15 @@ class LessonsUI:
         self.present_action.setStatusTip("Presentation mode: full screen, large fonts, the lesson's panels large")
         self.present_action.toggled.connect(self.set_presenting)
         window.addAction(self.present_action)
+        self.laser = LaserPointer(window)
+        self.side_action = QAction("Side by &Side…", window)
+        self.side_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.side_action.setStatusTip("Train two copies of the project with one setting different, shown side by side")
+        self.side_action.triggered.connect(lambda: open_side_by_side(window))
         self._keys = []
         for key, slot in (("N", self.panel.do_next), ("Space", window.training.session.toggle),
-                          ("S", lambda: window.training.session.step(1)), ("R", window.training.session.reset)):
+                          ("S", lambda: window.training.session.step(1)), ("R", window.training.session.reset),
+                          ("L", self.laser.toggle)):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.activated.connect(slot)
             shortcut.setEnabled(False)  # only while presenting: elsewhere these keys type text
@@ -77,6 +87,7 @@ class LessonsUI:
                                            self.browse_action)
             if name == "View" and action.menu():
                 action.menu().addAction(self.present_action)
+                action.menu().addAction(self.side_action)
 
     def browse(self, start_page: bool = False) -> LessonBrowser:
         """Show the Lessons browser (not modal: the window stays usable); choosing opens the lesson."""
@@ -125,6 +136,8 @@ class LessonsUI:
                 window.restoreState(self._saved["state"])
             if not self._saved.get("full"):
                 window.showNormal()
+        if not on:
+            self.laser.set_on(False)
         for shortcut in self._keys:
             shortcut.setEnabled(on)
 

@@ -54,6 +54,36 @@ def _open_panel(window, action: Action) -> None:
         window.show_panel(action.target)
 
 
+def _side_by_side(window, action: Action) -> None:
+    from playground.train.lessons.catalog import lesson_project
+    from playground.train.lessons.contrast import parse_contrast
+    from playground.ui.classroom.contrast_dialog import open_side_by_side
+
+    lesson = window.lessons.panel.lesson  # the lesson's own project on the left, whatever steps did since
+    view = open_side_by_side(window, parse_contrast(lesson.contrast), lesson_project(lesson))
+    if view is not None:
+        view.step(int(action.value))
+
+
+def _sweep(window, action: Action) -> None:
+    """Fill the Sweep dialog as the step says (only those settings, that search and budget) and run it."""
+    from playground.train.lessons.actions import sweep_points
+
+    params, _points = sweep_points(action)
+    dialog = window.training.show_sweep()
+    for name, box in dialog.vary.items():
+        box.setChecked(False)
+    for spec, param in zip(action.value[1], params):
+        if param.name not in dialog.vary:
+            raise PlaygroundError(f"'{action.text}': the Sweep dialog cannot vary '{param.name}'",
+                                  fix=f"use one of: {', '.join(dialog.vary)}")
+        dialog.vary[param.name].setChecked(True)
+        dialog.ranges[param.name].setText(spec.partition("=")[2])
+    dialog.search.setCurrentText(action.target)
+    dialog.trials.setValue(action.value[0])
+    dialog.start()
+
+
 HANDLERS = {
     "set_training": _set_training,
     "set_layer": _set_layer,
@@ -64,6 +94,8 @@ HANDLERS = {
     "open_panel": _open_panel,
     "train": lambda window, action: window.training.session.step(int(action.value)),
     "reset": lambda window, action: window.training.session.reset(),
+    "side_by_side": _side_by_side,
+    "sweep": _sweep,
 }
 
 

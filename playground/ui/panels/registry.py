@@ -13,7 +13,7 @@ import importlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from playground.ui.panels.probe_panel import PanelContext
 
@@ -74,7 +74,14 @@ class PanelHost(QWidget):
             self.placeholder.hide()
             if hasattr(panel, "set_on_screen"):
                 panel.on_screen = self.on_screen
-            self.layout_.addWidget(panel)
+            # in a scroll area: a panel's minimum height scrolls inside its dock instead of making
+            # the window taller than the screen (a 1280x720 projector grew to 883 px)
+            area = QScrollArea()
+            area.setObjectName(f"scroll_{self.entry.key}")
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidget(panel)
+            self.layout_.addWidget(area)
             self._panel = panel
         return self._panel
 

@@ -160,6 +160,19 @@ def render(target: str, out: str | os.PathLike, size: tuple[int, int] = (1280, 8
                 os.environ["PLAYGROUND_CONFIG_DIR"] = saved
 
 
+def trained_since_reset(steps) -> int:
+    """Batches the student's network has been trained by those steps' actions: a ``reset`` starts
+    the count again (its new weights have seen nothing)."""
+    trained = 0
+    for step in steps:
+        for action in step.actions:
+            if action == "reset":
+                trained = 0
+            elif action.startswith("train "):
+                trained += int(action.split()[1])
+    return trained
+
+
 def _render(project, out: Path, size, steps, panel, select, lesson=None, present=False) -> Path:
     from PySide6.QtCore import Qt
 
@@ -192,8 +205,9 @@ def _render(project, out: Path, size, steps, panel, select, lesson=None, present
         panel = panel or (panels[0] if panels else None)
         for key in reversed(panels):
             window.show_panel(key)
-        trained = sum(int(a.split()[1]) for s in found.steps[:step] for a in s.actions if a.startswith("train "))
-        steps = steps or min(trained, 300)
+        _pump(app, 0.1)
+        window.lessons.arrange()  # as open_lesson does
+        steps = steps or min(trained_since_reset(found.steps[:step]), 300)
     if present:
         window.lessons.set_presenting(True)
         window.showNormal()  # offscreen "full screen" is the virtual screen's size: picture at --size instead
