@@ -138,7 +138,7 @@ def test_browser_shows_each_lessons_own_network_as_its_picture(qtbot):
     """The picture is the lesson's project: one block per layer left to right, each in its
     category's canvas colour (sampled at the block's centre), and the dataset's name."""
     from playground.train.lessons.catalog import lesson_project
-    from playground.ui import style
+    from playground.ui.common import style
     from playground.ui.learn.lessons_dock import LessonBrowser
 
     browser = LessonBrowser(None, True)
@@ -181,7 +181,7 @@ def test_opening_a_lesson_keeps_a_1280x720_window_on_the_screen(qtbot):
     """Inside panels scroll within their dock: a panel's minimum height (the Decision Boundary's
     plane asked for 467 px while it built) no longer makes the window taller than a projector."""
     from playground.graph.project import load_project
-    from playground.ui.main_window import MainWindow
+    from playground.ui.window.main_window import MainWindow
 
     window = MainWindow(load_project("tfp_mlp"), restore_layout=False)
     qtbot.addWidget(window)
@@ -199,7 +199,7 @@ def test_opening_a_lesson_keeps_a_1280x720_window_on_the_screen(qtbot):
 def test_lesson_screenshot_shows_no_training_a_reset_threw_away():
     """A step that resets: the picture shows the fresh network, not the training before the reset."""
     from playground.train.lessons import load_lesson
-    from playground.ui.screenshot import trained_since_reset
+    from playground.ui.window.screenshot import trained_since_reset
 
     steps = load_lesson("xor_perceptron").steps
     assert trained_since_reset(steps[:1]) == 300

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QMessageBox, QVBoxLayout)
 
-from playground.ui import style
+from playground.ui.common import style
 
 CUSTOM = "Custom…"
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from playground.ui import style
+from playground.ui.common import style
 from playground.ui.panels.boundary_plane import PlaneView
 
 DRAW_MS = 200

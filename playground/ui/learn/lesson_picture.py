@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
-from playground.ui import style
+from playground.ui.common import style
 
 SHORT = {"PointsInput": "in", "ImageInput": "img", "VectorInput": "in", "Linear": "fc", "Conv2d": "conv",
          "MaxPool2d": "max", "AvgPool2d": "avg", "Flatten": "flat", "BatchNorm1d": "BN", "BatchNorm2d": "BN",
