@@ -124,3 +124,16 @@ def test_start_page_does_not_load_torch_in_the_gui_thread():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr
+
+
+def test_dialog_refuses_a_network_with_a_problem(make_window, qtbot):
+    """Found driving the app under Xvfb: a broken network opened two empty halves and an error
+    line cut at the window's edge; now the dialog says what to fix and offers no OK."""
+    window = make_window("tfp_mlp")
+    fc2 = window.doc.graph.find("fc2")
+    edge = window.doc.graph.in_edges(fc2.id)[0]
+    window.doc.graph.disconnect(edge.src, fc2.id)  # fc2 now has no input: an error
+    dialog = ContrastDialog(window.doc.project, window)
+    qtbot.addWidget(dialog)
+    assert dialog.contrast is None and not dialog.buttons.buttons()[0].isEnabled()
+    assert "problem to fix first" in dialog.problem.text()

@@ -72,12 +72,18 @@ class ContrastDialog(QDialog):
 
     def _check(self) -> None:
         from playground.core.errors import PlaygroundError
+        from playground.graph.summary import summarize
         from playground.train.lessons.contrast import contrast_projects, parse_contrast
 
         text = f"{self.label_a.text()} | {self.label_b.text()} | {self.actions.text()}"
         try:
             contrast = parse_contrast(text)
-            contrast_projects(self.project, contrast)
+            for side in contrast_projects(self.project, contrast):
+                summary = summarize(side.graph)
+                if not summary.ok:
+                    first = next(i for i in summary.issues if i.severity == "error")
+                    raise PlaygroundError(f"the network has a problem to fix first: {first.message}",
+                                          fix="see the Problems panel")
         except PlaygroundError as exc:
             self.contrast = None
             self.problem.setText(str(exc))

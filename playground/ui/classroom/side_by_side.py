@@ -139,6 +139,7 @@ class SideBySideWindow(QWidget):
         b.loss_plot.setYLink(self.halves[0].loss_plot)
         layout.addWidget(split, 1)
         self.status = QLabel("Press Play: both sides start from the same seed and see the same data.")
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
         for key, slot in (("Space", self.toggle), ("S", lambda: self.step(STEP)), ("R", self.reset),
                           ("Esc", self.close)):
