@@ -15,15 +15,17 @@ from dataclasses import replace
 from . import mnist, shapes, sklearn_sets
 from .spec import DatasetSpec
 
-_NOTE = (" For metric learning: the network gives an embedding per picture, the loss pulls pictures of the "
-         "same class together and pushes other classes apart (pairs or triplets formed inside each batch).")
+_DESCRIBE = {"shapes": "The shape pictures; the loss pulls one kind together, pushes others apart.",
+             "digits": "The 8x8 digits; the loss pulls one digit together, pushes others apart.",
+             "fashion_mnist": "Fashion-MNIST's photos; the loss pulls one kind together, pushes others apart.",
+             "mnist": "MNIST's digits; the loss pulls one digit together, pushes others apart."}
 
 
 def _metric(spec: DatasetSpec) -> DatasetSpec:
     return replace(spec, name=f"{spec.name}_metric", title=f"{spec.title}: pairs and triplets", task="embedding",
-                   description=spec.description + _NOTE, group="metric learning")
+                   description=_DESCRIBE[spec.name])
 
 
 _BASES = {s.name: s for s in (*shapes.SPECS, *sklearn_sets.SPECS, *mnist.SPECS)}
 
-SPECS = [_metric(_BASES[name]) for name in ("shapes", "digits", "fashion_mnist", "mnist") if name in _BASES]
+SPECS = [_metric(_BASES[name]) for name in _DESCRIBE if name in _BASES]
