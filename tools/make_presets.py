@@ -161,7 +161,7 @@ PRESETS = {
 TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
             "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
             "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6},
-            "siamese_shapes": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 10,
+            "siamese_shapes": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 20,
                                "loss": "contrastive", "loss_params": {"margin": 1.0}},
             "triplet_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 30,
                                "loss": "triplet_semihard", "loss_params": {"margin": 1.0}}}

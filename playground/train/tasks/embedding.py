@@ -7,7 +7,7 @@ style over fixed pairs of the split: the distance d(x1, x2) = ||f(x1) - f(x2)||^
 threshold delta, the best delta and its accuracy, the ROC curve and AUC; one-shot accuracy with
 one reference example per class; 1-NN accuracy) and ``SPEC``. The losses are
 ``playground/train/metric_losses.py``, the maths ``embedding_metrics.py``, the fixed pairs
-``playground/data/pairs.py``; the views ``playground/ui/tasks/embedding_view.py``.
+``playground/data/pairs.py``; the views ``playground/ui/metric/embedding_view.py``.
 """
 
 from __future__ import annotations
@@ -85,5 +85,5 @@ SPEC = TaskSpec(
     test_keys=("loss", "verification_accuracy", "threshold", "verification_auc", "one_shot_accuracy", "nn_accuracy"),
     summary=_summary, classifies=False,
     ui_thumbnail="playground.ui.task_views:label_thumbnail",
-    ui_evaluation="playground.ui.tasks.embedding_view:EmbeddingPanel",
+    ui_evaluation="playground.ui.metric.embedding_view:EmbeddingPanel",
 )
