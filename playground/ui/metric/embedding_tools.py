@@ -22,7 +22,7 @@ from playground.ui import style
 from playground.ui.panels.evaluation_plots import COLORS, _plot
 from playground.ui.task_views import overlay, qimage
 
-STEPS = 1000  # slider positions between delta = 0 and the largest pair distance
+STEPS = 1000  # slider positions between delta = 0 and (about) the largest pair distance
 
 
 def picture(label: QLabel, view, row: int, size: int = 72) -> None:
@@ -66,6 +66,7 @@ class VerificationBox(QWidget):
             pair.addLayout(box)
         self.verdict = QLabel("Click two points of the scatter (or use a pair button) to compare them.")
         self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
         pair.addWidget(self.verdict, 1)
         layout.addLayout(pair)
         row = QHBoxLayout()
@@ -113,7 +114,7 @@ class VerificationBox(QWidget):
             self.accuracy.setText("No pairs to verify: the split needs examples of at least two classes.")
             return
         delta = self.delta() if self._user_moved else pairs["threshold"]
-        self._top = float(max(d.max(), pairs["threshold"], 1e-12) * 1.05)
+        self._top = float(max(np.percentile(d, 98), pairs["threshold"], 1e-12) * 1.05)  # the far tail is off
         self.roc_curve.setData(np.nan_to_num(pairs["fpr"]), np.nan_to_num(pairs["tpr"]))
         same = np.asarray(pairs["same"], dtype=bool)
         edges = np.linspace(0.0, self._top, 31)
@@ -180,7 +181,7 @@ class VerificationBox(QWidget):
             call = "same" if dist < delta else "different"
             right = (call == "same") == (view.labels[a] == view.labels[b])
             mark = "right" if right else '<span style="color:#D62728">wrong</span>'
-            self.verdict.setText(f"d(x1, x2) = {dist:.4g} {'<' if dist < delta else '≥'} δ = {delta:.4g}: "
+            self.verdict.setText(f"d(x1, x2) = {dist:.4g} {'&lt;' if dist < delta else '≥'} δ = {delta:.4g}: "
                                  f"called <b>{call}</b>; truly {truth} ({mark}).")
         self.delta_changed.emit(delta)
 

@@ -17,7 +17,8 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from playground.ui.panels.evaluation_plots import COLORS, _plot
 from playground.ui.panels.probe_panel import PanelContext, ProbePanel
@@ -58,8 +59,6 @@ class EmbeddingPanel(ProbePanel):
 
         self.plot = _plot("embedding 2", "embedding 1")
         self.plot.setAspectLocked(False)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt", verSpacing=-6,
-                                          brush=pg.mkBrush(255, 255, 255, 200))
         self.scatters: list[pg.ScatterPlotItem] = []
         self.chosen = pg.ScatterPlotItem(size=16, pen=pg.mkPen("#1F2328", width=2), brush=pg.mkBrush(0, 0, 0, 0))
         self.link = pg.PlotDataItem([], [], pen=pg.mkPen("#1F2328", width=1, style=Qt.PenStyle.DashLine))
@@ -70,8 +69,16 @@ class EmbeddingPanel(ProbePanel):
         self.one_shot = OneShotBox()
         self.tabs.addTab(self.verify, "Verification")
         self.tabs.addTab(self.one_shot, "One-shot")
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.plot, 1)
+        self.key_label = QLabel("")  # the class colours (a legend inside the plot would hide points)
+        self.key_label.setTextFormat(Qt.TextFormat.RichText)
+        self.key_label.setWordWrap(True)
+        box.addWidget(self.key_label)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.plot)
+        split.addWidget(left)
         split.addWidget(self.tabs)
         split.setSizes([480, 520])
         self.layout_.addWidget(split, 1)
@@ -117,18 +124,18 @@ class EmbeddingPanel(ProbePanel):
 
     def _draw_scatter(self, view) -> None:
         key = tuple(view.class_names)
-        if key != self._classes_key:  # new classes: new items (and legend rows); else move the points
+        if key != self._classes_key:  # new classes: new items (and colour key); else move the points
             for item in self.scatters:
                 self.plot.removeItem(item)
-            self.legend.clear()
             self.scatters = []
             for k, name in enumerate(view.class_names or ("examples",)):
                 item = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(COLORS[k % len(COLORS)]))
                 item.sigClicked.connect(self._clicked)
                 self.plot.addItem(item)
-                self.legend.addItem(item, str(name))
                 self.scatters.append(item)
             self._classes_key = key
+            self.key_label.setText("  ".join(f'<span style="color:{COLORS[k % len(COLORS)]}">●</span> {name}'
+                                             for k, name in enumerate(view.class_names)))
         for k, item in enumerate(self.scatters):
             rows = np.flatnonzero(view.labels == k) if view.class_names else np.arange(len(view.labels))
             item.setData(view.points[rows, 0], view.points[rows, 1], data=rows)
