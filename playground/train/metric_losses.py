@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import torch
 
-#: the smallest squared distance a square root is taken of (sqrt has no gradient at 0)
-EPS = 1e-12
-
-
 def pairwise_sq(e: torch.Tensor) -> torch.Tensor:
     """(B, D) embeddings -> (B, B) squared Euclidean distances ||e_i - e_j||^2."""
     diff = e[:, None, :] - e[None, :, :]  # (B, B, D)
@@ -45,7 +41,7 @@ def contrastive(out: torch.Tensor, y: torch.Tensor, margin: float = 1.0) -> torc
     sq = pairwise_sq(out)
     same, diff = _masks(y)
     upper = torch.ones_like(same).triu(1)
-    d = sq.clamp(min=EPS).sqrt()
+    d = sq.clamp(min=1e-12).sqrt()  # sqrt has no gradient at 0
     return 0.5 * _mean(sq, same & upper) + 0.5 * _mean(torch.relu(margin - d) ** 2, diff & upper)
 
 
@@ -79,8 +75,8 @@ def _triplet_semi_hard(sq, same, diff, margin):
     return _mean(torch.relu(sq - torch.where(pairs, chosen, sq) + margin), pairs)
 
 
-#: how the triplets of a batch are chosen: name -> fn(sq, same, diff, margin)
-MINING = {"all": _triplet_all, "hard": _triplet_hard, "semi-hard": _triplet_semi_hard}
+#: how the triplets of a batch can be chosen (``triplet``'s ``mining``)
+MINING = ("all", "hard", "semi-hard")
 
 
 def triplet(out: torch.Tensor, y: torch.Tensor, margin: float = 1.0, mining: str = "all") -> torch.Tensor:
@@ -88,4 +84,5 @@ def triplet(out: torch.Tensor, y: torch.Tensor, margin: float = 1.0, mining: str
     FaceNet and the course notes write it), averaged over the triplets ``mining`` chooses."""
     sq = pairwise_sq(out)
     same, diff = _masks(y)
-    return MINING[mining](sq, same, diff, margin)
+    choose = {"all": _triplet_all, "hard": _triplet_hard, "semi-hard": _triplet_semi_hard}[mining]
+    return choose(sq, same, diff, margin)

@@ -240,3 +240,14 @@ def test_training_cli_reports_the_test_keys(tmp_path):
     data = json.loads(out.read_text())
     assert set(get_task("embedding").test_keys) <= set(data["test"])
     assert 0.0 <= data["test"]["verification_accuracy"] <= 1.0 and data["epochs"][-1]["val_accuracy"] >= 0
+
+
+@pytest.mark.parametrize("name", ["contrastive", "triplet", "triplet_hard", "triplet_semihard"])
+def test_the_exported_training_script_computes_the_same_loss(name):
+    from playground.train.script_export import _loss_code
+
+    namespace: dict = {}
+    exec("import functools\nimport torch\nimport torch.nn.functional as F\n" + _loss_code(name, {"margin": 0.7}),
+         namespace)
+    e, y = _batch(0)
+    assert float(namespace["LOSS"](e, y)) == pytest.approx(float(get_loss(name).fn(e, y, margin=0.7)), rel=1e-12)
