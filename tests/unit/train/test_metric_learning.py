@@ -251,3 +251,30 @@ def test_the_exported_training_script_computes_the_same_loss(name):
          namespace)
     e, y = _batch(0)
     assert float(namespace["LOSS"](e, y)) == pytest.approx(float(get_loss(name).fn(e, y, margin=0.7)), rel=1e-12)
+
+
+def test_embedding_view_projects_a_wider_embedding_by_pca_and_measures_its_own_pairs():
+    from train_helpers import blobs, mlp, tensor_splits
+
+    from playground.train import TrainConfig, Trainer
+    from playground.train.embedding_view import embedding_view
+
+    x, y = blobs(n=240, classes=4, dim=4, seed=1)
+    splits = tensor_splits(x, y, task="embedding", num_classes=4)
+    trainer = Trainer(mlp(inputs=4, outputs=5), splits,
+                      TrainConfig(epochs=2, batch_size=32, lr=0.01, optimizer="adam", loss="triplet_semihard"))
+    trainer.fit()
+    view = embedding_view(trainer, "val")
+    vx, _ = trainer.feeds["val"].sample(torch.as_tensor(view.index))
+    with torch.no_grad():
+        out = trainer.model.eval()(vx).double().numpy()  # (N, 5)
+    np.testing.assert_allclose(view.emb, out, rtol=1e-6, atol=1e-9)
+    centred = out - out.mean(0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    want = centred @ vt[:2].T
+    np.testing.assert_allclose(np.abs(view.points), np.abs(want), rtol=1e-6, atol=1e-8)
+    assert "PCA of 5 outputs" in view.how
+    i, j, d = view.pairs["i"], view.pairs["j"], view.pairs["d"]
+    np.testing.assert_allclose(d, [_sq(out[a], out[b]) for a, b in zip(i, j)], rtol=1e-9)
+    assert view.pairs["accuracy"] == pytest.approx(em.verification_accuracy(d, view.pairs["same"],
+                                                                            view.pairs["threshold"]))
