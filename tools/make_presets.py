@@ -114,6 +114,15 @@ def fit_1d(g):
     chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
 
 
+def siamese_shapes(g):
+    chain(g, None, [IMAGE, conv(8), R, POOL, conv(16), R, POOL, FLAT, fc(32, "he_uniform"), R, fc(2)])
+
+
+def triplet_digits(g):
+    chain(g, None, [("ImageInput", {"channels": 1, "height": 8, "width": 8}), conv(16), R, POOL, FLAT,
+                    fc(32, "he_uniform"), R, fc(2)])
+
+
 PRESETS = {
     "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
                    perceptron, "gauss"),
@@ -139,12 +148,23 @@ PRESETS = {
                    unet_small, "shapes_seg"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
+    "siamese_shapes": ("Siamese network (shapes, contrastive)", "One small CNN maps every picture to a point in "
+                       "the plane; the contrastive loss pulls pairs of one shape together and pushes other shapes "
+                       "beyond a margin. The same weights embed both pictures of a pair.", siamese_shapes,
+                       "shapes_metric"),
+    "triplet_digits": ("Triplet loss (digits, semi-hard)", "A small CNN embeds 8x8 digits in 2-D with the triplet "
+                       "loss: anchor nearer its positive than its negative by the margin alpha, with FaceNet's "
+                       "semi-hard negatives chosen inside each batch.", triplet_digits, "digits_metric"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
 TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
             "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
-            "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6}}
+            "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6},
+            "siamese_shapes": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 20,
+                               "loss": "contrastive", "loss_params": {"margin": 1.0}},
+            "triplet_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 30,
+                               "loss": "triplet_semihard", "loss_params": {"margin": 1.0}}}
 
 #: dataset settings a preset starts with ({} otherwise)
 DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}

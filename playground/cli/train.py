@@ -24,7 +24,8 @@ HELP = "train a network headless: progress bar, summary, and a JSON report with 
 
 # kept in step with the registries by tests/unit/train/test_train_cli.py
 OPTIMIZER_NAMES = "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw"
-LOSS_NAMES = "auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron, dice, iou, ce_dice"
+LOSS_NAMES = ("auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron, dice, iou, ce_dice, "
+              "contrastive, triplet, triplet_hard, triplet_semihard")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

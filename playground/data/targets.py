@@ -39,6 +39,8 @@ TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
     TargetForm("detection", "up to K boxes per image, float32 (N, K, 6): present, class, cx, cy, w, h in 0..1",
                classes=True, unit="boxes",
                no_augmentation="flips, shifts and turns would move the shapes away from their boxes"),
+    TargetForm("embedding", "one class label per example, int64 (N,); the loss compares examples in pairs or "
+               "triplets inside each batch", classes=True, per_example=True),
 )}
 
 

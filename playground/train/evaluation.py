@@ -75,6 +75,7 @@ class Evaluation:
     dice_per_class: np.ndarray | None = None  # (C,)
     dice: float | None = None  # the mean of ``dice_per_class`` over the classes present
     example_iou: np.ndarray | None = None  # (N,) each image's mean IoU (worst examples first when sorted)
+    scores: dict[str, Any] = field(default_factory=dict)  # a task's own numbers (metric learning), in to_dict
 
     def to_dict(self, curves: bool = False) -> dict[str, Any]:
         """JSON-ready numbers (the ROC curves themselves only with ``curves=True``)."""
@@ -91,8 +92,9 @@ class Evaluation:
             if self.mean_iou is not None:
                 data.update(pixel_accuracy=self.accuracy, iou=self.iou, mean_iou=self.mean_iou,
                             dice_per_class=self.dice_per_class, dice=self.dice)
-        else:
+        elif not self.scores:
             data.update(mse=self.mse, mae=self.mae, r2=self.r2)
+        data.update(self.scores)
         return plain_json(data)
 
 

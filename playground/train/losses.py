@@ -11,11 +11,13 @@ or ``(B, k, H, W)`` for segmentation. It does not own metrics (``metrics.py``) o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
+from playground.train import metric_losses
 from playground.train.registry import Choice, Setting, lookup
 from playground.train.tasks import get_task
 
@@ -175,6 +177,20 @@ LOSSES: dict[str, LossSpec] = _table(
     LossSpec("ce_dice", "Cross-entropy + Dice",
              "Their sum: cross-entropy's per-pixel gradients plus Dice's care for small regions.",
              _SMOOTH, _ce_dice, _as_classes, "classification", "both", 0.0),
+    LossSpec("contrastive", "Contrastive (pairs)",
+             "Siamese pairs inside the batch: same-class embeddings pulled together (d^2), other classes pushed "
+             "apart until the margin (max(0, margin - d)^2).",
+             {"margin": Setting(1.0, 1e-6, None, "distance beyond which pairs of two classes no longer push")},
+             metric_losses.contrastive, lambda y, k, task: y, "embedding", "both", 0.0),
+    *(LossSpec(name, title, "Triplets inside the batch: max(0, d(a,p)^2 - d(a,n)^2 + margin), " + how,
+               {"margin": Setting(1.0, 0.0, None, "alpha: how much nearer the positive must be than the negative")},
+               partial(metric_losses.triplet, mining=mining), lambda y, k, task: y, "embedding", "both", 0.0)
+      for name, title, mining, how in (
+          ("triplet", "Triplet (all triplets)", "all", "averaged over every valid triplet."),
+          ("triplet_hard", "Triplet (hard mining)", "hard",
+           "per anchor its farthest positive and its nearest negative."),
+          ("triplet_semihard", "Triplet (semi-hard mining)", "semi-hard",
+           "per positive pair the nearest negative still farther than the positive (FaceNet)."))),
 )
 
 #: output layer kind -> the loss its outputs need (an output that is not a score)

@@ -39,6 +39,9 @@ LOSS_SOURCES = {
     "bce": ("_bce", ()),
     "hinge": ("_hinge", ("_channels_last",)),
     "focal": ("_focal", ()),
+    "contrastive": ("contrastive", ("pairwise_sq", "_masks", "_mean"), "metric_losses.py"),
+    **{name: ("triplet", ("pairwise_sq", "_masks", "_mean", "_triplet_all", "_triplet_hard", "_triplet_semi_hard"),
+              "metric_losses.py") for name in ("triplet", "triplet_hard", "triplet_semihard")},
 }
 
 
@@ -47,8 +50,9 @@ def _loss_code(name: str, settings: dict) -> str:
     if isinstance(entry, str):
         parts, function = [entry], entry.split("(")[0].removeprefix("def ")
     else:
-        function, helpers = entry
-        parts = [definition_source("playground.train", "losses.py", h) for h in (*helpers, function)]
+        function, helpers, file = (*entry, "losses.py")[:3]
+        parts = [definition_source("playground.train", file, h) for h in (*helpers, function)]
+    settings = {**getattr(get_loss(name).fn, "keywords", {}), **settings}  # a table row's fixed choices (mining)
     args = ", ".join(f"{k}={v!r}" for k, v in settings.items())
     call = f"functools.partial({function}, {args})" if args else function
     return "\n\n\n".join(parts) + f"\n\n\nLOSS = {call}"

@@ -111,6 +111,8 @@ class EvaluationPanel(ProbePanel):
         self.tabs.addTab(self.roc, "ROC curves")
         self.tabs.addTab(self.saliency_box, "Saliency")
 
+        self.left = left
+        self.task_pages: dict[str, QWidget] = {}  # a task record's own page (TaskSpec.ui_evaluation), by hook
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.tabs)
@@ -181,7 +183,20 @@ class EvaluationPanel(ProbePanel):
             self.summary.setText(f"The {where} split is empty: choose another split or change the split ratios.")
             self.gallery.clear("")
             return
+        page = self._task_page(ev.task)
+        self.left.setVisible(not ev.scores)
+        if ev.scores:  # a task with its own numbers (metric learning): they and its page say it all
+            for k in range(self.tabs.count()):
+                self.tabs.setTabEnabled(k, self.tabs.widget(k) is page)
+            if page is not None:
+                self.tabs.setCurrentWidget(page)
+            numbers = ", ".join(f"{k.replace('_', ' ')} {v:.4g}" for k, v in ev.scores.items())
+            self.summary.setText(f"{where}: {ev.count} examples, loss {ev.loss:.4g}, {numbers} (after {view.step} steps)")
+            return
         regression = ev.accuracy is None
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.saliency_box), True)
+        for other in self.task_pages.values():
+            self.tabs.setTabEnabled(self.tabs.indexOf(other), other is page)
         self.top.setCurrentWidget(self.regression if regression else self.matrix_box)
         self.gallery_box.setVisible(not regression)
         self.normalize.setVisible(not regression)
@@ -207,6 +222,21 @@ class EvaluationPanel(ProbePanel):
             self.show_cell(*self.cell)
         else:
             self.show_misclassified()
+
+    def _task_page(self, task: str) -> QWidget | None:
+        """The page the task's record names (``TaskSpec.ui_evaluation``, a panel class taking the
+        panel context), built once and added as a tab; None when the record names none."""
+        from playground.train.tasks import get_task
+        from playground.ui.tasks.thumbnails import resolve
+
+        record = get_task(task)
+        if not record.ui_evaluation:
+            return None
+        if record.ui_evaluation not in self.task_pages:
+            page = resolve(record.ui_evaluation)(self.context)
+            self.task_pages[record.ui_evaluation] = page
+            self.tabs.addTab(page, record.title)
+        return self.task_pages[record.ui_evaluation]
 
     def _redraw_matrix(self, *args) -> None:
         if self.view is not None and self.view.evaluation.confusion is not None:

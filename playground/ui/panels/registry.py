@@ -42,6 +42,8 @@ PANELS = (
                "Gradient norms, update/weight ratios, dead and saturated units, and sanity checks"),
     PanelEntry("evaluation", "Evaluation", "playground.ui.panels.evaluation", "EvaluationPanel", "Alt+6",
                "Confusion matrix, precision/recall/F1, ROC curves, misclassified examples and saliency"),
+    PanelEntry("embedding", "Embedding", "playground.ui.metric.embedding_view", "EmbeddingPanel", "Alt+7",
+               "Metric learning: the embedding as a scatter by class, verification with a threshold, one-shot"),
 )
 
 

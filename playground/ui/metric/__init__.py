@@ -1,0 +1,1 @@
+"""Metric-learning views (the "embedding" task record's ``ui_evaluation``): the Embedding panel and its tools."""
