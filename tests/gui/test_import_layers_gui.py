@@ -138,3 +138,40 @@ def test_the_file_menu_has_the_action(lenet):
     window, _s = lenet
     texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "&Import Trained Layers…" in texts
+
+
+def test_the_lesson_step_trains_the_source_off_the_gui_thread_then_imports_frozen(make_window, qtbot, monkeypatch):
+    import threading
+
+    from playground.train.lessons import sources
+    from playground.ui.learn.lessons_steps import perform
+    from playground.ui.transfer import lesson_source
+
+    window = make_window("transfer_target")
+    name = "transfer_source_digits"
+    trained = build_module(load_project(name).graph, seed=5).state_dict()
+    threads = []
+
+    def train(preset, progress=None):
+        threads.append(threading.current_thread())
+        progress("training the source network: epoch 1 of 1")
+        return trained
+
+    monkeypatch.setattr(sources, "source_preset", lambda names: name)
+    monkeypatch.setattr(sources, "is_trained", lambda preset: False)
+    monkeypatch.setattr(sources, "trained_source", train)
+    window.docks["curves"].hide()
+    assert perform(window, ("import layers transfer_source|transfer_source_digits conv1,conv2 frozen",
+                            "open panel curves")) == ""
+    job = lesson_source.RUNNING[0]
+    assert not window.docks["curves"].isVisible()  # the rest of the step waits for the source
+    with qtbot.waitSignal(job.done, timeout=30000):
+        pass
+    job.task.thread.join()
+    assert threads and threads[0] is not threading.main_thread()
+    s = window.training.session
+    assert sorted(s.imported) == ["conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight"]
+    assert all(torch.equal(v, trained[k]) for k, v in s.imported.items())
+    assert window.doc.graph.by_name("conv1").params["trainable"] is False
+    assert window.docks["curves"].isVisible()
+    window.doc.mark_saved()

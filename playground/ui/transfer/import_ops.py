@@ -53,9 +53,10 @@ def _names(state: dict | None) -> list[str]:
     return list(source_layers(state or {}))
 
 
-def apply_import(window, state: dict, names: list[str], freeze: bool, source: str) -> list[str]:
-    """Make layers ``names`` of ``state`` this project's initial weights (frozen when ``freeze``), as
-    one undo step. Returns the refused layers' reasons (those are left out)."""
+def apply_import(window, state: dict, names: list[str], freeze: bool | None, source: str) -> list[str]:
+    """Make layers ``names`` of ``state`` this project's initial weights, as one undo step; ``freeze``
+    True switches their ``trainable`` off, False on, None leaves it. Returns the refused layers'
+    reasons (those are left out)."""
     from playground.nn.build import build_module
     from playground.nn.transfer import chosen_state, layer_rows
 
@@ -70,11 +71,11 @@ def apply_import(window, state: dict, names: list[str], freeze: bool, source: st
     merged.update(chosen_state(state, good))
     before = take(doc.graph)
     trial = doc.graph.copy()
-    if freeze:
+    if freeze is not None:
         for name in good:
             node = trial.find(name)
             if node is not None and node.spec.param("trainable") is not None:
-                trial.set_param(node.id, "trainable", False)
+                trial.set_param(node.id, "trainable", not freeze)
     text = f"Import {', '.join(good)} from {source}" + (" (frozen)" if freeze else "")
     doc.execute(ImportLayers(doc, session, text, (session.imported, session.imported_from), (merged, source),
                              before, take(trial)))
@@ -134,7 +135,7 @@ def import_trained_layers(window, path: str | Path | None = None, dialog_hook=No
         return False
     if dialog.forget:
         return forget_imported(window)
-    refused = apply_import(window, state, dialog.chosen(), dialog.freeze.isChecked(), Path(path).name)
+    refused = apply_import(window, state, dialog.chosen(), True if dialog.freeze.isChecked() else None, Path(path).name)
     if refused:
         QMessageBox.warning(window, "Some layers were not imported", "\n".join(refused))
     return True
