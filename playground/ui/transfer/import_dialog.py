@@ -60,6 +60,7 @@ class ImportLayersDialog(QDialog):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
+        self.table.setCurrentItem(None)  # no focus frame on the first tick until the person moves there
         layout.addWidget(self.table)
         self.freeze = QCheckBox("Freeze imported layers (trainable off: training leaves them as imported)")
         self.freeze.setToolTip("With few examples, keep the features learned on the big dataset and train only "

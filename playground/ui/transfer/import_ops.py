@@ -96,6 +96,17 @@ def forget_imported(window) -> bool:
     return True
 
 
+def start_note(session, graph) -> str:
+    """How a run of ``session`` starts, for the Curves' run labels: '; from conv1, conv2 of
+    source.pt (frozen)' when layers were imported (frozen / trainable / N frozen), else ''."""
+    names = _names(session.imported)
+    if not names:
+        return ""
+    frozen = [n for n in names if (node := graph.find(n)) is not None and node.params.get("trainable", True) is False]
+    state = "frozen" if len(frozen) == len(names) else ("trainable" if not frozen else f"{len(frozen)} frozen")
+    return f"; from {', '.join(names)} of {session.imported_from} ({state})"
+
+
 def read_rows(window, path: str | Path) -> tuple[dict, list[dict]]:
     """The file's state dict and its rows against this project's network; PlaygroundError when the
     file cannot be read or the network cannot be built (an invalid graph)."""
