@@ -44,7 +44,7 @@ def test_train_the_target_from_the_source_layers_frozen(tmp_path, capsys):
 
 
 def test_train_the_digits_source(capsys):
-    assert main(["train", "transfer_source_digits", "--epochs", "1"]) == 0
+    assert main(["train", "transfer_source_digits", "--epochs", "1", "--batch-size", "256"]) == 0
     assert "accuracy" in capsys.readouterr().out
 
 
