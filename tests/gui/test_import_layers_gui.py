@@ -177,3 +177,18 @@ def test_the_lesson_step_trains_the_source_off_the_gui_thread_then_imports_froze
     assert window.doc.graph.by_name("conv1").params["trainable"] is False
     assert window.docks["curves"].isVisible()
     window.doc.mark_saved()
+
+
+def test_exporting_before_training_writes_the_imported_initial_weights(lenet, source, qtbot, tmp_path):
+    from playground.nn.export import read_pt
+    from playground.ui.transfer.import_ops import import_trained_layers
+
+    window, s = lenet
+    path, src = source
+    assert import_trained_layers(window, path, dialog_hook=_choose(False, {}))
+    with qtbot.waitSignal(window.files.exported, timeout=60_000):
+        window.files.export("pt", str(tmp_path / "start.pt"))
+    state = read_pt(tmp_path / "start.pt")["state_dict"]
+    assert all(torch.equal(state[k], src[k]) for k in s.imported)
+    fresh = build_module(window.doc.graph, seed=s.config().seed).state_dict()
+    assert torch.equal(state["fc3.weight"], fresh["fc3.weight"])  # the rest: as drawn
