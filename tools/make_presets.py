@@ -46,6 +46,21 @@ def lenet5(g):
                     fc(120, "xavier_uniform"), T, fc(84, "xavier_uniform"), T, fc(SHAPES_CLASSES)])
 
 
+def transfer_source(g):
+    """LeNet-5 with Fashion-MNIST's 10 outputs: the network whose trained layers the transfer lesson imports."""
+    lenet5(g)
+    g.set_param(g.by_name("fc3").id, "units", 10)
+
+
+def transfer_source_digits(g):
+    """The same layers for 8x8 digits (when Fashion-MNIST is absent): conv2 padded so 8x8 still fits;
+    conv1 and conv2 keep LeNet-5's weight shapes, fc1 has fewer inputs (64, not 400)."""
+    transfer_source(g)
+    for key in ("height", "width"):
+        g.set_param(g.by_name("input").id, key, 8)
+    g.set_param(g.by_name("conv2").id, "padding", 2)
+
+
 def alexnet_small(g):
     chain(g, None, [IMAGE, conv(32, 5), R, POOL, conv(64, 3), R, POOL, conv(96, 3), R, conv(96, 3), R,
                     conv(64, 3), R, ("MaxPool2d", {"kernel_size": 3, "stride": 2}), FLAT, ("Dropout", {"p": 0.5}),
@@ -155,6 +170,16 @@ PRESETS = {
     "triplet_digits": ("Triplet loss (digits, semi-hard)", "A small CNN embeds 8x8 digits in 2-D with the triplet "
                        "loss: anchor nearer its positive than its negative by the margin alpha, with FaceNet's "
                        "semi-hard negatives chosen inside each batch.", triplet_digits, "digits_metric"),
+    "transfer_source": ("Transfer source (LeNet-5, Fashion-MNIST)", "LeNet-5 trained on 5,000 Fashion-MNIST "
+                        "photos (500 per class): its convolution layers are the features the transfer lesson "
+                        "imports into transfer_target.", transfer_source, "fashion_mnist"),
+    "transfer_source_digits": ("Transfer source (LeNet-5, digits)", "The transfer source for machines without "
+                               "Fashion-MNIST: the same convolution layers, trained on the 8x8 digits.",
+                               transfer_source_digits, "digits"),
+    "transfer_target": ("Transfer target (LeNet-5, 20 shapes per class)", "LeNet-5 on the shapes with only 20 "
+                        "training pictures per class: import trained layers (File > Import Trained Layers), "
+                        "freeze them or fine-tune them, and compare with training from scratch.",
+                        lenet5, "shapes"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
@@ -164,10 +189,14 @@ TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epoch
             "siamese_shapes": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 20,
                                "loss": "contrastive", "loss_params": {"margin": 1.0}},
             "triplet_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 64, "epochs": 30,
-                               "loss": "triplet_semihard", "loss_params": {"margin": 1.0}}}
+                               "loss": "triplet_semihard", "loss_params": {"margin": 1.0}},
+            "transfer_source": {"optimizer": "adam", "lr": 0.002, "batch_size": 64, "epochs": 2},
+            "transfer_source_digits": {"optimizer": "adam", "lr": 0.002, "batch_size": 64, "epochs": 10},
+            "transfer_target": {"optimizer": "adam", "lr": 0.002, "batch_size": 20, "epochs": 30}}
 
 #: dataset settings a preset starts with ({} otherwise)
-DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}
+DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"},
+               "transfer_source": {"examples_per_class": 500}, "transfer_target": {"examples_per_class": 20}}
 
 
 def main() -> None:

@@ -41,6 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="RUN.json", help="write the run's settings and metrics as JSON")
     parser.add_argument("--init-from", metavar="FILE", help="start from the trained layers of another project's "
                         "checkpoint (.pgproj.pt) or exported .pt (every layer of the same name and shapes)")
+    parser.add_argument("--init-layers", metavar="LAYER,...", help="with --init-from: import only these layers "
+                        "(each must fit: same name and shapes)")
     parser.add_argument("--freeze", metavar="LAYER,...", help="switch 'trainable' off for these layers")
     # taking the run away (playground/cli/takeaway.py)
     from playground.cli.takeaway import add_train_arguments
@@ -115,14 +117,24 @@ def _freeze(project, names: str | None) -> None:
         project.graph.set_param(node.id, "trainable", False)
 
 
-def _init_from(model, path: str | None) -> None:
+def _init_from(model, path: str | None, only: str | None = None) -> None:
+    from playground.core.errors import PlaygroundError
+
     if not path:
+        if only:
+            raise PlaygroundError("--init-layers needs --init-from FILE", where="--init-layers",
+                                  fix="name the checkpoint or .pt the layers come from")
         return
     from playground.nn.transfer import import_layers, read_source_state, source_layers
 
     state = read_source_state(path)
     names = [n for n in source_layers(state) if n in dict(model.named_modules())]
+    if only:
+        names = [n.strip() for n in only.split(",") if n.strip()]
     problems = import_layers(state, model, names)
+    if only and problems:
+        raise PlaygroundError(f"cannot import {'; '.join(problems)}", where="--init-layers",
+                              fix="name only layers with the same name and shapes in both networks")
     kept = [n for n in names if not any(p.startswith(f"{n}:") for p in problems)]
     print(f"imported {len(kept)} layer(s) from {path}: {', '.join(kept) or 'none'}", file=sys.stderr)
     for problem in problems:
@@ -228,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
     _freeze(project, args.freeze)
     _problems(project, None, config)
     model, reinit = _model(project, config)  # refuses one that would not fit in memory, before the data
-    _init_from(model, args.init_from)
+    _init_from(model, args.init_from, args.init_layers)
     splits = _dataset(project, args.dataset, config.seed)
     _problems(project, splits, config)
     trainer = Trainer(model, splits, config, callbacks=[ProgressBar(sys.stderr)], reinit=reinit)

@@ -18,6 +18,7 @@ from playground.core.errors import DataError
 from . import locations
 from .idx import read_idx
 from .spec import DatasetSpec, Param, RawData
+from .splits import EXAMPLES_PER_CLASS
 
 #: role -> (prefix, kind) of the four files
 FILES = {
@@ -106,6 +107,7 @@ _PARAMS = {
     "official_test": Param(True, None, None,
                            "keep the official 10,000 test images as the test split (the split ratios "
                            "then divide the 60,000 training images into train and validation)"),
+    "examples_per_class": EXAMPLES_PER_CLASS,
 }
 
 SPECS = [

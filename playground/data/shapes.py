@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .spec import DatasetSpec, Param, RawData
+from .splits import EXAMPLES_PER_CLASS
 
 SIZE = 28
 
@@ -106,7 +107,7 @@ SPECS = [
         input_shape=(1, SIZE, SIZE),
         classes=CLASSES,
         loader=load_shapes,
-        parameters=dict(_PARAMS),
+        parameters={**_PARAMS, "examples_per_class": EXAMPLES_PER_CLASS},
         group="images",
     ),
     DatasetSpec(

@@ -21,8 +21,14 @@ import torch
 from playground.core.errors import DataError
 
 from .augment import Augmentation
-from .spec import DatasetInfo, RawData
+from .spec import DatasetInfo, Param, RawData
 from .targets import target_form
+
+#: the few-examples option classification sets declare (shapes, MNIST, Fashion-MNIST): how many
+#: training examples of each class to keep (0: all). Validation and test keep theirs, so a model
+#: trained on a few examples is still measured on many (transfer learning, few-shot lessons).
+EXAMPLES_PER_CLASS = Param(0, 0, 100_000, "training examples kept per class, 0 to 100000 (0: all); "
+                           "validation and test keep all of theirs")
 
 
 def check_ratios(split, where: str) -> tuple[float, float, float]:
@@ -62,6 +68,17 @@ def split_indices(y: torch.Tensor, ratios, seed: int, stratify: bool) -> list[to
         for k in range(len(ratios)):
             parts[k].append(g[bounds[k]: bounds[k + 1]])
     return [torch.from_numpy(rng.permutation(np.concatenate(p)).astype(np.int64)) for p in parts]
+
+
+def keep_per_class(y: torch.Tensor, per_class: int, seed: int) -> torch.Tensor:
+    """Indices of at most ``per_class`` examples of each class of ``y`` (a seeded random choice),
+    in their original order; every index when ``per_class`` is 0."""
+    if per_class <= 0:
+        return torch.arange(len(y))
+    rng = np.random.default_rng(seed)
+    labels = y.numpy()
+    kept = [rng.permutation(np.flatnonzero(labels == c))[:per_class] for c in np.unique(labels)]
+    return torch.from_numpy(np.sort(np.concatenate(kept)).astype(np.int64))
 
 
 def statistics(x: torch.Tensor, kind: str, scale: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -172,6 +189,10 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
         parts = [(raw.x[train_idx], raw.y[train_idx]), (raw.x[val_idx], raw.y[val_idx]), raw.test]
     else:
         parts = [(raw.x[i], raw.y[i]) for i in split_indices(raw.y, ratios, seed, stratify)]
+    per_class = int((params or {}).get("examples_per_class") or 0)
+    if per_class and stratify:  # only the training part shrinks
+        keep = keep_per_class(parts[0][1], per_class, seed + 7)
+        parts[0] = (parts[0][0][keep], parts[0][1][keep])
     if len(parts[0][1]) == 0:
         raise DataError(f"no samples left for training ({len(raw.y)} in all)", where=where,
                         fix="use more samples or a larger training fraction")

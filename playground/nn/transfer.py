@@ -95,29 +95,82 @@ def source_layers(state: dict[str, torch.Tensor]) -> dict[str, dict[str, tuple[i
     return layers
 
 
-_DIM_WORDS = {0: "different number of filters (outputs)", 1: "different number of input channels/features"}
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(16, 6, 5, 5)`` as ``16x6x5x5`` (a scalar as ``scalar``)."""
+    return "x".join(map(str, shape)) or "scalar"
+
+
+def _why(a: tuple[int, ...], b: tuple[int, ...]) -> str:
+    """What differs between two weight shapes, in words, with both numbers."""
+    if len(a) != len(b):
+        return "they are different kinds of layer"
+    dim = next(i for i in range(len(a)) if a[i] != b[i])
+    if dim == 0:
+        return f"the number of outputs (filters or units) differs ({a[0]} vs {b[0]})"
+    if dim == 1:
+        what = "input channels" if len(a) > 2 else "input features"
+        return f"the {what} differ ({a[1]} vs {b[1]})"
+    return f"the kernel sizes differ ({shape_text(a[2:])} vs {shape_text(b[2:])})"
 
 
 def mismatch(name: str, source: dict[str, tuple[int, ...]], target: nn.Module | None) -> str | None:
-    """Why layer ``name`` of the source cannot go into ``target`` (None when it fits)."""
+    """Why layer ``name`` of the source cannot go into ``target`` (None when it fits), e.g.
+    ``conv2: source 16x6x5x5, here 16x3x5x5: the input channels differ (6 vs 3)``."""
+    if not source:
+        return f"{name}: the file has no layer of that name"
     if target is None:
         return f"{name}: this project has no layer of that name"
     mine = {k: tuple(v.shape) for k, v in target.state_dict().items()}
     if not mine:
         return f"{name}: this project's {name} has no weights"
     if set(source) != set(mine):
-        return f"{name}: source holds {', '.join(sorted(source))}, this project's {', '.join(sorted(mine))}"
+        return (f"{name}: source holds {', '.join(sorted(source))}, here {', '.join(sorted(mine))}: "
+                "they are different kinds of layer (or one has no bias)")
     for key in mine:
         a, b = source[key], mine[key]
         if a != b:
-            if len(a) != len(b):
-                why = "different kind of layer"
-            else:
-                dim = next(i for i in range(len(a)) if a[i] != b[i])
-                why = _DIM_WORDS.get(dim, "different kernel size")
-            fmt = lambda s: "(" + ", ".join(map(str, s)) + ")"  # noqa: E731
-            return f"{name}: source {fmt(a)} vs this project's {fmt(b)}: {why}"
+            label = "" if key == "weight" else f" {key}"
+            return f"{name}{label}: source {shape_text(a)}, here {shape_text(b)}: {_why(a, b)}"
     return None
+
+
+def _module(model: nn.Module, name: str) -> nn.Module | None:
+    try:
+        return model.get_submodule(name)
+    except AttributeError:
+        return None
+
+
+def layer_rows(state: dict[str, torch.Tensor], model: nn.Module) -> list[dict]:
+    """One row per layer of the source file, in file order: ``{"name", "source", "here", "problem"}``
+    (shapes as text: the weight's, else the first tensor's; ``problem`` None when it can be imported)."""
+    rows = []
+    for name, shapes in source_layers(state).items():
+        target = _module(model, name)
+        mine = {k: tuple(v.shape) for k, v in target.state_dict().items()} if target is not None else {}
+        first = lambda d: shape_text(d["weight"]) if "weight" in d else (shape_text(next(iter(d.values()))) if d else "")  # noqa: E731
+        rows.append({"name": name, "source": first(shapes), "here": first(mine) if mine else "(none)",
+                     "problem": mismatch(name, shapes, target)})
+    return rows
+
+
+def chosen_state(state: dict[str, torch.Tensor], names: list[str]) -> dict[str, torch.Tensor]:
+    """The tensors of layers ``names`` from a flat state dict (copies, on the CPU)."""
+    wanted = set(names)
+    return {k: v.detach().to("cpu").clone() for k, v in state.items() if k.rpartition(".")[0] in wanted}
+
+
+def keep_imported(reinit, imported: dict[str, torch.Tensor] | None):
+    """A ``reinit(model, seed)`` that, after ``reinit``, puts the imported layers back: imported
+    weights are the project's initial weights, so Reset draws new ones only for the other layers."""
+    if not imported:
+        return reinit
+
+    def again(model, seed):
+        reinit(model, seed)
+        import_layers(imported, model, list(source_layers(imported)))
+
+    return again
 
 
 @torch.no_grad()
@@ -126,10 +179,7 @@ def import_layers(state: dict[str, torch.Tensor], model: nn.Module, names: list[
     the layers that could not be copied (those are left as they were)."""
     layers, problems = source_layers(state), []
     for name in names:
-        try:
-            target = model.get_submodule(name)
-        except AttributeError:
-            target = None
+        target = _module(model, name)
         problem = mismatch(name, layers.get(name, {}), target)
         if problem:
             problems.append(problem)

@@ -8,6 +8,7 @@ import math
 import os
 
 import pytest
+import torch
 
 from playground.cli import main
 from playground.core.errors import PlaygroundError
@@ -48,7 +49,7 @@ def test_lesson_project_checks_clean_and_every_action_applies(name):
             action = parse_action(text)
             assert action.verb in VERBS
             check_action(project, action, PANELS)
-            if action.verb not in ("train", "reset", "open_panel", "side_by_side", "sweep"):
+            if action.verb not in ("train", "reset", "open_panel", "side_by_side", "sweep", "forget_imported"):
                 before = json.dumps([graph_to_dict(project.graph), project.dataset, project.training], sort_keys=True)
                 apply_to_project(project, action)
                 after = json.dumps([graph_to_dict(project.graph), project.dataset, project.training], sort_keys=True)
@@ -184,3 +185,47 @@ def test_sweep_step_trains_the_points_it_names():
 def test_a_bad_sweep_range_is_refused_before_anything_runs():
     with pytest.raises(PlaygroundError):
         check_action(lesson_project(load_lesson("hyperparameter_search")), parse_action("sweep grid 4 lr=banana"))
+
+
+def test_transfer_lesson_starts_from_the_source_layers_frozen_then_fine_tuned_then_from_scratch(monkeypatch):
+    """The transfer lesson's steps, headless, with a stand-in "trained" source (no minute of training):
+    step 1 imports conv1/conv2 frozen, training leaves them as imported; step 3 starts again from them
+    and they learn; step 4 starts from drawn weights."""
+    from playground.graph.project import load_project
+    from playground.nn.build import build_module
+    from playground.train.lessons import sources
+
+    name = sources.source_preset(["transfer_source", "transfer_source_digits"])
+    trained = build_module(load_project(name).graph, seed=77).state_dict()
+    monkeypatch.setitem(sources._trained, name, trained)
+    lesson = load_lesson("transfer_learning")
+    run = LessonRun(lesson)
+
+    def steps(index):
+        for text in lesson.steps[index].actions:
+            action = parse_action(text)
+            run.do(parse_action("train 3") if action.verb == "train" else action)
+
+    def conv(key):
+        return run.trainer.model.state_dict()[key]
+
+    steps(0)
+    steps(1)
+    assert all(torch.equal(run.trainer._initial[k], trained[k]) for k in ("conv1.weight", "conv2.bias"))
+    assert torch.equal(conv("conv1.weight"), trained["conv1.weight"])  # frozen
+    assert not torch.equal(run.trainer._initial["fc1.weight"], run.trainer.model.fc1.weight)  # the head learned
+    steps(2)
+    assert torch.equal(run.trainer._initial["conv2.weight"], trained["conv2.weight"])
+    assert not torch.equal(conv("conv2.weight"), trained["conv2.weight"])  # fine-tuned
+    steps(3)
+    drawn = build_module(run.project.graph, seed=run.trainer.config.seed).state_dict()
+    assert torch.equal(run.trainer._initial["conv1.weight"], drawn["conv1.weight"])
+    assert run.imported is None
+
+
+def test_import_action_names_a_layer_that_does_not_fit():
+    project = lesson_project(load_lesson("transfer_learning"))
+    with pytest.raises(PlaygroundError, match="fc3: source 10x84, here 7x84"):
+        check_action(project, parse_action("import layers transfer_source_digits fc3 frozen"))
+    with pytest.raises(PlaygroundError, match="no preset named nope"):
+        check_action(project, parse_action("import layers nope conv1 frozen"))

@@ -2,7 +2,9 @@
 
 A step's action is one line: ``set training.lr 0.001``, ``set layer fc1.units 8``,
 ``set dataset xor``, ``set dataset.noise 0.2``, ``replace layer act1 ReLU``, ``open panel health``,
-``train 200``, ``reset``, ``side by side 300`` (the lesson's contrast, ``contrast.py``). ``parse_action`` turns it into an ``Action`` (the verb's record from
+``train 200``, ``reset``, ``side by side 300`` (the lesson's contrast, ``contrast.py``),
+``sweep grid 8 lr=1e-3:1:log``, ``import layers transfer_source|transfer_source_digits conv1,conv2 frozen``,
+``forget imported layers``. ``parse_action`` turns it into an ``Action`` (the verb's record from
 ``VERBS`` plus its arguments) and ``check_action`` says, before anything runs, whether it fits a
 project (the layer exists, the parameter and value are valid, the setting is known).
 The window performs the same records through its undoable commands and settings path
@@ -44,6 +46,10 @@ VERBS = {v.key: v for v in (
                                                       "given settings, as Train > Sweep… does"),
     Verb("side_by_side", "side by side N", "train the lesson's contrast (its 'contrast:' line) N batches in two "
                                            "halves, as View > Side by Side does"),
+    Verb("import_layers", "import layers PRESET[|PRESET...] LAYER,... frozen|trainable",
+         "start from these layers of a trained source network (the first preset whose dataset is here, trained "
+         "once with its own settings), their trainable switch set (as File > Import Trained Layers does)"),
+    Verb("forget_imported", "forget imported layers", "every layer starts from drawn initial weights again"),
 )}
 
 
@@ -94,6 +100,11 @@ def parse_action(text: str) -> Action:
         return Action("sweep", rest[0], (int(rest[1]), tuple(rest[2:])), text)
     if head == "side" and len(rest) == 3 and rest[:2] == ["by", "side"] and rest[2].isdigit() and int(rest[2]) > 0:
         return Action("side_by_side", "", int(rest[2]), text)
+    if head == "import" and len(rest) == 4 and rest[0] == "layers" and rest[3] in ("frozen", "trainable"):
+        layers = tuple(n for n in rest[2].split(",") if n)
+        return Action("import_layers", rest[1], {"layers": layers, "frozen": rest[3] == "frozen"}, text)
+    if head == "forget" and rest == ["imported", "layers"]:
+        return Action("forget_imported", "", None, text)
     raise bad
 
 
@@ -176,6 +187,8 @@ def check_action(project: Project, action: Action, panels: tuple[str, ...] | Non
             raise PlaygroundError(f"'{action.text}': {exc}", fix="see the Dataset panel's augmentation options") from None
     elif action.verb == "sweep":
         sweep_points(action)
+    elif action.verb == "import_layers":
+        _check_import(project, action)
     elif action.verb == "open_panel" and panels is not None and action.target not in panels:
         raise PlaygroundError(f"'{action.text}': there is no panel '{action.target}'", fix=f"panels are: {', '.join(panels)}")
 
@@ -190,6 +203,31 @@ def sweep_points(action: Action) -> tuple[list, list[dict]]:
     except PlaygroundError as exc:
         raise PlaygroundError(f"'{action.text}': {exc.message}", fix=exc.fix) from None
     return params, SEARCHES[action.target](params, trials, 0)
+
+
+def _check_import(project: Project, action: Action) -> None:
+    """Every source preset exists, one has its data here, and each named layer of the first such
+    source fits this project's layer of the same name (same weight shapes)."""
+    from playground.graph.project import load_project, preset_names
+    from playground.nn.build import build_module
+    from playground.nn.transfer import layer_rows
+    from playground.train.lessons.sources import source_preset
+
+    presets = action.target.split("|")
+    unknown = [name for name in presets if name not in preset_names()]
+    if unknown:
+        raise PlaygroundError(f"'{action.text}': no preset named {', '.join(unknown)}", fix="name presets from: playground presets")
+    for name in action.value["layers"]:
+        node = project.graph.find(name)
+        if node is None or node.spec.param("trainable") is None:
+            raise PlaygroundError(f"'{action.text}': there is no layer with weights named '{name}'",
+                                  fix="check the lesson's layer names")
+    source = build_module(load_project(source_preset(presets)).graph)
+    rows = {r["name"]: r for r in layer_rows(source.state_dict(), build_module(project.graph))}
+    for name in action.value["layers"]:
+        problem = rows[name]["problem"] if name in rows else f"{name}: the source has no layer of that name"
+        if problem:
+            raise PlaygroundError(f"'{action.text}': {problem}", fix="import only layers with the same shapes")
 
 
 def apply_to_project(project: Project, action: Action) -> None:
@@ -212,3 +250,6 @@ def apply_to_project(project: Project, action: Action) -> None:
         from playground.graph.snapshot import restore
 
         restore(project.graph, replaced_state(project.graph, action.target, action.value))
+    elif action.verb == "import_layers":  # the project's part: the switches (the weights are the run's)
+        for name in action.value["layers"]:
+            project.graph.set_param(project.graph.find(name).id, "trainable", not action.value["frozen"])

@@ -29,6 +29,7 @@ class LessonRun:
         self.results: list = []  # the FitResult of every ``train N``, in order
         self.pair = None  # the last ``side by side N``'s PairRun
         self.sweep_rows: list = []  # the last ``sweep ...``'s rows (train.sweep.SweepRow)
+        self.imported: dict | None = None  # layers of a trained source network (``import layers``)
 
     # ---- what a step does
     def do_step(self, index: int) -> None:
@@ -53,6 +54,16 @@ class LessonRun:
 
             self.pair = PairRun(lesson_project(self.lesson), parse_contrast(self.lesson.contrast))
             self.pair.train(int(action.value))
+        elif action.verb in ("import_layers", "forget_imported"):
+            self.imported = None
+            if action.verb == "import_layers":
+                from playground.nn.transfer import chosen_state
+                from playground.train.lessons.sources import source_preset, trained_source
+
+                apply_to_project(self.project, action)
+                self.imported = chosen_state(trained_source(source_preset(action.target.split("|"))),
+                                             list(action.value["layers"]))
+            self.trainer = None  # a fresh run from the imported (or drawn) weights
         elif action.verb == "reset":
             seed = int(self.project.training.get("seed", 0)) + 1
             self.project.training = {**self.project.training, "seed": seed}
@@ -85,6 +96,10 @@ class LessonRun:
             config = TrainConfig.from_dict(self.project.training).replace(epochs=10**6)
             splits = load_settings(dict(self.project.dataset or {}), config.seed)  # as the app loads it
             model = build_module(self.project.graph, seed=config.seed)
+            if self.imported:
+                from playground.nn.transfer import import_layers, source_layers
+
+                import_layers(self.imported, model, list(source_layers(self.imported)))
             self.trainer = Trainer(model, splits, config)
             self._built_from = self._signature()
         return self.trainer

@@ -4,7 +4,8 @@ One handler per verb of ``train.lessons.actions.VERBS`` (a table, not a chain of
 edits go through the Editor's undoable commands (a replaced layer is one ``GraphDiff`` undo
 step), settings through ``TrainingSession.apply_setting`` (as the Training Settings panel does),
 the dataset through ``Document.set_dataset``, Train and Reset through the session's Step and
-Reset. A refused action (a layer the student renamed, a bad value) is reported, nothing changes.
+Reset, imported layers through File > Import Trained Layers' step (``ui.transfer``: when the source
+network must train first, the step's later actions wait for it). A refused action (a layer the student renamed, a bad value) is reported, nothing changes.
 """
 
 from __future__ import annotations
@@ -96,16 +97,35 @@ HANDLERS = {
     "reset": lambda window, action: window.training.session.reset(),
     "side_by_side": _side_by_side,
     "sweep": _sweep,
+    "import_layers": lambda window, action: _transfer().import_layers_action(window, action),
+    "forget_imported": lambda window, action: _transfer().forget_imported_action(window, action),
 }
 
 
+def _transfer():
+    from playground.ui.transfer import lesson_source
+
+    return lesson_source
+
+
 def perform(window, texts: tuple[str, ...]) -> str:
-    """Do a step's actions in order; returns "" or the reason the step stopped."""
-    for text in texts:
+    """Do a step's actions in order; returns "" or the reason the step stopped. An action that has
+    to wait (a source network training first) returns a signal: the rest follow when it fires."""
+    for k, text in enumerate(texts):
         try:
             action = parse_action(text)
             check_action(window.doc.project, action, tuple(window.docks))
-            HANDLERS[action.verb](window, action)
+            waiting = HANDLERS[action.verb](window, action)
         except PlaygroundError as exc:
             return str(exc)
+        if waiting is not None and k + 1 < len(texts):
+            rest = tuple(texts[k + 1:])
+            waiting.connect(lambda: _rest(window, rest))
+            return ""
     return ""
+
+
+def _rest(window, texts: tuple[str, ...]) -> None:
+    problem = perform(window, texts)
+    if problem:
+        window.statusBar().showMessage(f"Lesson step not finished: {problem}", 20000)

@@ -53,6 +53,13 @@ def settings_label(training: dict) -> str:
     return ", ".join(parts)
 
 
+def _start_note(session) -> str:
+    """'; from conv1, conv2 of source.pt (frozen)' for a run that starts from imported layers, else ''."""
+    from playground.ui.transfer.import_ops import start_note
+
+    return start_note(session, session.doc.graph)
+
+
 class CurvesPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -147,11 +154,13 @@ class CurvesPanel(QWidget):
             curve.clear()
         self._ema = None
         self._run_settings = dict(self.session.doc.project.training or {})
+        self._start = _start_note(self.session)
 
     def add_batches(self, chunk: dict) -> None:
         steps, losses = chunk["step"], chunk["loss"]
         if not self._run_settings:
             self._run_settings = dict(self.session.doc.project.training or {})
+            self._start = _start_note(self.session)
         smooth = np.empty_like(losses)
         ema = self._ema
         for i, value in enumerate(losses):  # (n,) a few dozen per tick
@@ -198,7 +207,8 @@ class CurvesPanel(QWidget):
         for name, curve in self.curves.items():
             x, y = curve.series.view()
             data[name] = (x.copy(), y.copy())
-        run = Run(f"Run {len(self.runs) + 1}: {settings_label(self._run_settings)}", dict(self._run_settings), data)
+        run = Run(f"Run {len(self.runs) + 1}: {settings_label(self._run_settings)}{getattr(self, '_start', '')}",
+                  dict(self._run_settings), data)
         color = OVERLAY_COLORS[len(self.runs) % len(OVERLAY_COLORS)]
         for name, plot, style in (("smooth", self.loss_plot, Qt.PenStyle.SolidLine),
                                   ("val_loss", self.loss_plot, Qt.PenStyle.DashLine),

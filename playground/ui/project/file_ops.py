@@ -190,6 +190,11 @@ class FileController(QObject):
     def save_trained_weights(self) -> None:
         self.takeaway.save_trained_weights()
 
+    def import_layers(self) -> None:
+        from playground.ui.transfer.import_ops import import_trained_layers
+
+        import_trained_layers(self.window)
+
     def export(self, fmt: str, path: str | None = None) -> Task | None:
         """Ask where, then write ``fmt`` in the background (torch work stays off the GUI thread)."""
         title, filt, suffix = EXPORTS[fmt]

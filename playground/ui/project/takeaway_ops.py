@@ -67,10 +67,22 @@ class TakeawayOps(QObject):
         preprocessing."""
         trainer = self.trained_trainer()
         if trainer is None:
+            imported = getattr(self.session, "imported", None)  # File > Import Trained Layers: part of the initial weights
+
             def initial():
                 from playground.train.takeaway import takeaway_for
 
-                return takeaway_for(snapshot, seed)
+                takeaway = takeaway_for(snapshot, seed)
+                if imported:
+                    from dataclasses import replace
+
+                    from playground.nn.build import build_module
+                    from playground.nn.transfer import import_layers, source_layers
+
+                    model = build_module(snapshot.graph, seed=seed)
+                    import_layers(imported, model, list(source_layers(imported)))
+                    takeaway = replace(takeaway, state_dict=model.state_dict())
+                return takeaway
             return initial
         got: dict = {}
         ready = threading.Event()

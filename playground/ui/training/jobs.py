@@ -169,8 +169,13 @@ class WorkerMixin:
         from playground.nn.build import build_module
         from playground.nn.transfer import unchanged_layers
 
+        from playground.nn.transfer import import_layers, keep_imported, source_layers
+
         config = self.config()
         model = build_module(self.doc.graph, seed=config.seed)
+        imported = getattr(self, "imported", None)
+        if imported:  # the project's initial weights for these layers (File > Import Trained Layers)
+            import_layers(imported, model, list(source_layers(imported)))  # a layer changed since: left as built
         keep: tuple = ()
         old_trainer, old_thread, old_graph = self._previous
         self._previous = (None, None, None)
@@ -182,7 +187,8 @@ class WorkerMixin:
         from playground.train.recorder import RunRecorder
 
         self.recorder = RunRecorder()  # one per trainer: a dropped one's last writes go to its own
-        return model, config, dict(self.doc.project.dataset or {}), graph_reinit(self.doc.graph), keep
+        reinit = keep_imported(graph_reinit(self.doc.graph), imported)
+        return model, config, dict(self.doc.project.dataset or {}), reinit, keep
 
     def ask_keep_weights(self, names: list[str]) -> bool:
         """Whether the new network keeps the trained weights of these unchanged layers (the window

@@ -46,6 +46,7 @@ class TrainingSession(WorkerMixin, QObject):
     probed = Signal(str, object)  # a probe the trainer ran on request (e.g. "health" around a step)
     status = Signal(dict)  # epoch, step, samples_per_s, elapsed
     settings_changed = Signal()  # the project's training settings were changed (by any widget or panel)
+    imported_changed = Signal(str)  # trained layers imported as initial weights (where from), or "" when forgotten
 
     def __init__(self, doc, parent: QObject | None = None):
         super().__init__(parent)
@@ -65,6 +66,8 @@ class TrainingSession(WorkerMixin, QObject):
         self._want_fit = False
         self._previous: tuple = (None, None, None)  # the dropped trainer, its thread, its graph (keep weights)
         self._built_graph: dict | None = None
+        self.imported: dict | None = None  # layer tensors imported from another file: the initial weights (ui/transfer)
+        self.imported_from = ""
         self.extra_callbacks: list = []  # tests and benchmarks add their own (they run in the worker)
         self.recorder = None  # train.recorder.RunRecorder of the current trainer: health and histograms, always
         self.load = GuiLoad()  # the GUI thread's CPU share while training: how far to space redraws
@@ -171,6 +174,14 @@ class TrainingSession(WorkerMixin, QObject):
         self.timer.start()
         self.message.emit("Rewound to this run's initial weights")
 
+    def set_imported(self, state: dict | None, source: str = "") -> None:
+        """Trained layers (a flat state dict) that every run of this project starts from, or None:
+        the next run is built afresh from them (its Rewind comes back to them; Reset keeps them)."""
+        self.imported, self.imported_from = (state or None), (source if state else "")
+        self._drop_trainer()
+        self._previous = (None, None, None)  # no "keep the trained weights?": start from the imported ones
+        self.imported_changed.emit(self.imported_from)
+
     def _drop_trainer(self) -> None:
         if self.busy:
             self.stop()
@@ -187,6 +198,7 @@ class TrainingSession(WorkerMixin, QObject):
         """Another project was opened: stop the run without waiting and forget its trainer."""
         self._drop_trainer()
         self.recorder = None  # its records belong to the old project
+        self.imported, self.imported_from = None, ""  # so do the layers imported into it
         self._previous = (None, None, None)
         self._bridge.put(("start", 0))
         self.timer.start()
