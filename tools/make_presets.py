@@ -114,6 +114,21 @@ def fit_1d(g):
     chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
 
 
+def _named(g, prefix, layers):
+    """A chain whose layers are called prefix + their usual name (g_linear1, d_relu2, ...)."""
+    before = set(g.nodes)
+    chain(g, None, layers)
+    for nid in [n for n in g.nodes if n not in before]:
+        node = g.nodes[nid]
+        g.rename(nid, {"NoiseInput": "noise", "PointsInput": "points"}.get(node.kind, prefix + node.name))
+
+
+def gan_ring(g):
+    """Two separate networks: a generator (noise z -> 2-D point) and a discriminator (point -> score)."""
+    _named(g, "g_", [("NoiseInput", {"dim": 2}), fc(32), R, fc(32), R, fc(2)])
+    _named(g, "d_", [("PointsInput", {}), fc(32), R, fc(32), R, fc(1)])
+
+
 PRESETS = {
     "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
                    perceptron, "gauss"),
@@ -137,6 +152,9 @@ PRESETS = {
     "unet_small": ("U-Net (small)", "Encoder-decoder with skip connections: the decoder's upsampled maps are "
                    "concatenated with the encoder's maps of the same size, so edges stay sharp.",
                    unet_small, "shapes_seg"),
+    "gan_ring": ("GAN: ring of Gaussians", "A generator turns noise z into points of the plane; a discriminator "
+                 "tells them from the real ring of 8 Gaussians; trained in turn until the generator fools it "
+                 "(open View > GAN).", gan_ring, "gan_ring"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
 }
@@ -144,10 +162,12 @@ PRESETS = {
 #: training settings a preset starts with (the defaults otherwise)
 TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
             "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
-            "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6}}
+            "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6},
+            "gan_ring": {"optimizer": "adam", "optimizer_params": {"beta1": 0.5}, "lr": 0.002, "batch_size": 64,
+                         "epochs": 300}}
 
 #: dataset settings a preset starts with ({} otherwise)
-DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}
+DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}, "gan_ring": {"spread": 0.1}}
 
 
 def main() -> None:
