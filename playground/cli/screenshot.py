@@ -6,7 +6,8 @@ HELP = "render the app's main window offscreen to a PNG (for docs, and for check
 
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
           "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
-          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit")  # = ui.screenshot.PANELS
+          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit",
+          "gan")  # = ui.screenshot.PANELS
 
 
 def add_arguments(parser) -> None:
