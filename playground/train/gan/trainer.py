@@ -86,6 +86,20 @@ def real_points(dataset: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return raw.x.numpy().astype(np.float32), y.numpy()
 
 
+@dataclass(frozen=True)
+class GanHistory:
+    step_loss: list[float]  # the generator's loss L_G, one per round
+    d_loss: list[float]  # the discriminator's loss L_D, one per round (after its k steps)
+
+
+@dataclass(frozen=True)
+class GanResult:
+    reason: str
+    message: str
+    history: GanHistory
+    measures: dict[str, Any]
+
+
 class GanTrainer:
     """Generator and discriminator of ``graph``, trained alternately on ``dataset``'s points."""
 
@@ -156,8 +170,15 @@ class GanTrainer:
                     on_round(self.rounds)
         return time.perf_counter() - start
 
+    def result(self) -> GanResult:
+        """How the rounds so far went, shaped like the Trainer's fit result where lessons read it."""
+        m = self.measure()
+        return GanResult("done", f"{self.rounds} rounds: {m['modes_covered']} of {m['modes']} modes covered, "
+                                 f"energy distance {m['energy_distance']:.3f}",
+                         GanHistory(list(self.g_losses), list(self.d_losses)), m)
+
     def generated(self) -> np.ndarray:
-        with torch.no_grad():
+        with torch.no_grad(), threads_for(self.discriminator):
             return self.generator.eval()(self.eval_z).numpy()
 
     def measure(self) -> dict[str, Any]:
@@ -170,6 +191,10 @@ class GanTrainer:
 
     def frame(self, arrows: int = 128) -> dict[str, Any]:
         """What the view draws, as numpy arrays (no live tensors)."""
+        with threads_for(self.discriminator):  # tiny matrices: one thread is faster than waking others
+            return self._frame(arrows)
+
+    def _frame(self, arrows: int) -> dict[str, Any]:
         self.generator.eval()
         self.discriminator.eval()
         samples, grad = steps.generator_arrows(self.generator, self.discriminator, self.eval_z[:arrows])

@@ -51,20 +51,18 @@ class GanPlane(pg.GraphicsLayoutWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("bottom", "x1")
         self.plot.setLabel("left", "x2")
-        self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        self.legend = self.plot.addLegend(offset=(-6, 6), labelTextSize="8pt")  # top right, beside the square
         self.image = pg.ImageItem(axisOrder="row-major")  # row i = y i: row 0 at the bottom
         self.plot.addItem(self.image)
         self.mesh = pg.PlotDataItem([], [], pen=pg.mkPen(MESH, width=1), connect="finite",
-                                    name="G(z) over a grid of noise z")
-        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(REAL), name="real points")
-        self.fake = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(FAKE), name="generated points")
+                                    name="noise mesh G(z)")
+        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(REAL), symbol="o", name="real points")
+        self.fake = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(FAKE), symbol="o", name="generated points")
         self.arrows = pg.PlotDataItem([], [], pen=pg.mkPen(ARROW, width=1.2), connect="pairs",
-                                      name="where the generator pushes them")
+                                      name="push on each G(z)")
         self.drawn = pg.ScatterPlotItem(size=11, symbol="+", pen=pg.mkPen("#1F2328", width=2), brush=None)
         for item in (self.mesh, self.real, self.fake, self.arrows, self.drawn):
             self.plot.addItem(item)
-        for item in (self.real, self.fake, self.arrows, self.mesh):
-            self.legend.addItem(item, item.name())
         self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=HEAT_MAP, interactive=False, width=14,
                                           colorMapMenu=False)
         self.colour_bar.axis.setLabel("D(x): 0 generated … 1 real")

@@ -24,7 +24,7 @@ from playground.ui.panels.panel_header import explained_layout
 
 TARGETS = (("gan_ring", "ring of Gaussians"), ("gan_grid", "grid of Gaussians"), ("gan_spiral", "spiral"),
            ("gan_moons", "two moons"), ("gan_drawn", "drawn by you"))
-SCREENSHOT_ROUNDS = 1500
+SCREENSHOT_ROUNDS = 2400  # gan_ring's 300 epochs of 8 rounds
 
 COLLAPSE_TEXT = ("Mode collapse: the generator makes points on only {covered} of the {modes} modes. It found "
                  "places where it fools the discriminator and keeps sending its points there, instead of "
@@ -53,7 +53,8 @@ class GanView(QWidget):
         self.plane = GanPlane()
         body.addWidget(self.plane, 3)
         side = QVBoxLayout()
-        self.losses = make_plot("Losses over rounds", "round", "loss")
+        self.losses = make_plot(f"Losses: <span style='color:{REAL}'>discriminator L_D</span>, "
+                                f"<span style='color:{FAKE}'>generator L_G</span>", "round", "loss", legend=False)
         self.d_curve = self.losses.plot([], [], pen=pg.mkPen(REAL, width=2), name="discriminator L_D")
         self.g_curve = self.losses.plot([], [], pen=pg.mkPen(FAKE, width=2), name="generator L_G")
         for curve in (self.d_curve, self.g_curve):
@@ -76,6 +77,7 @@ class GanView(QWidget):
         self.plane.point_drawn.connect(self._point_drawn)
         for signal in (self.doc.analysis_changed, self.doc.dataset_changed, self.doc.project_replaced):
             signal.connect(self._project_changed)
+        self.doc.training_changed.connect(self._training_changed)
         self._sync_target()
 
     # ---- controls ----------------------------------------------------------------------------------
@@ -172,6 +174,13 @@ class GanView(QWidget):
         if self.on_screen:
             self.runner.show_now()
 
+    def _training_changed(self, keys=()) -> None:
+        """The project's learning rate changed (settings panel, a lesson step): both networks take it."""
+        if "lr" in tuple(keys or ()):
+            lr = self._project_lr()
+            self.lr_g.setValue(lr)
+            self.lr_d.setValue(lr)
+
     def _sync_target(self) -> None:
         i = self.target.findData((self.doc.project.dataset or {}).get("name"))
         if i >= 0:
@@ -206,7 +215,9 @@ class GanView(QWidget):
     def show_frame(self, frame: dict) -> None:
         self.last_frame = frame
         self._redraw()
-        self.results += 1
+        goal = self.runner.max_rounds
+        if goal is None or frame["rounds"] >= goal or not self.runner.running():
+            self.results += 1  # pictures shown (a screenshot waits for the one at its goal)
 
     def _redraw(self, *args) -> None:
         frame = self.last_frame
@@ -240,9 +251,12 @@ class GanView(QWidget):
         self.runner.show_now()
 
     def prepare_screenshot(self) -> bool:
-        """Train to ``SCREENSHOT_ROUNDS`` rounds in the worker (the screenshot waits on ``results``)."""
-        self.runner.max_rounds = SCREENSHOT_ROUNDS
-        self.runner.play()
+        """``playground screenshot --panel gan``: train the preset's ``SCREENSHOT_ROUNDS`` rounds here,
+        in one go (a headless picture, so nothing waits on the GUI), then show that frame."""
+        self.runner.pause()
+        if self.runner.ensure_trainer():
+            self.runner.trainer.fit(SCREENSHOT_ROUNDS - self.runner.trainer.rounds)
+            self.runner.show_now()
         return True
 
     def shutdown(self) -> None:
