@@ -151,10 +151,15 @@ _TABLE = [
      "Small Gaussians around points you draw on the GAN plane (each drawn point is a mode)."),
 ]
 
+def _mode_names(sampler: str, params: dict[str, Param]) -> tuple[str, ...]:
+    """The modes' names with the default parameters (a loaded set names its own, ``_loader``)."""
+    return tuple(f"mode {i + 1}" for i in range(mode_count(sampler, {k: p.default for k, p in params.items()})))
+
+
 SPECS = [
     DatasetSpec(name=name, title=title, task="classification", description=desc, source="generated",
-                input_shape=(2,), classes=(), loader=_loader(sampler), parameters=_params(**extra),
-                group="GAN targets")
+                input_shape=(2,), classes=_mode_names(sampler, _params(**extra)), loader=_loader(sampler),
+                parameters=_params(**extra), group="GAN targets")
     for name, title, sampler, extra, desc in _TABLE
 ]
 
