@@ -65,3 +65,12 @@ def test_choosing_a_target_changes_the_dataset_as_one_undo_step(make_window, qtb
     qtbot.waitUntil(lambda: view.last_frame is not None and view.last_frame["modes"] == 2, timeout=60000)
     window.doc.undo_stack.undo()
     assert window.doc.project.dataset["name"] == "gan_ring"
+
+
+def test_a_new_learning_rate_in_the_project_reaches_both_networks(make_window, qtbot):
+    window, view = _open(make_window, qtbot)
+    window.doc.set_training({**window.doc.project.training, "lr": 0.01})  # the settings panel, a lesson step
+    assert view.lr_g.value() == 0.01 and view.lr_d.value() == 0.01
+    view.reset_button.click()
+    assert [g["lr"] for g in view.runner.trainer.opt_g.param_groups] == [0.01]
+    assert [g["lr"] for g in view.runner.trainer.opt_d.param_groups] == [0.01]
