@@ -74,3 +74,32 @@ def test_a_new_learning_rate_in_the_project_reaches_both_networks(make_window, q
     view.reset_button.click()
     assert [g["lr"] for g in view.runner.trainer.opt_g.param_groups] == [0.01]
     assert [g["lr"] for g in view.runner.trainer.opt_d.param_groups] == [0.01]
+
+
+def test_the_main_play_button_on_a_gan_says_where_it_trains(make_window, qtbot, dialogs):
+    window = make_window("gan_ring")
+    session = window.training.session
+    with qtbot.waitSignal(session.failed, timeout=60000) as blocker:
+        session.play()
+    assert "GAN view" in blocker.args[0] and "separate networks" in blocker.args[0]
+    assert len(window.doc.graph.nodes) == 12  # nothing lost
+
+
+def test_drawn_points_become_the_target(make_window, qtbot):
+    from playground.data.gan_targets import parse_points
+
+    window, view = _open(make_window, qtbot)
+    drawn = view.target.findData("gan_drawn")
+    view.target.setCurrentIndex(drawn)
+    view.target.activated.emit(drawn)  # nothing drawn yet: it asks for clicks, the dataset stays
+    assert window.doc.project.dataset["name"] == "gan_ring" and view.draw_box.isChecked()
+    assert "Click on the plane" in view.message_label.text()
+    for x, y in ((-1.0, 1.0), (1.5, 0.5), (0.0, -2.0)):
+        view.plane.point_drawn.emit(x, y)
+    assert len(view.plane.drawn.data) == 3
+    view.target.setCurrentIndex(drawn)
+    view.target.activated.emit(drawn)
+    dataset = window.doc.project.dataset
+    assert dataset["name"] == "gan_drawn"
+    assert parse_points(dataset["params"]["points"]).tolist() == [[-1.0, 1.0], [1.5, 0.5], [0.0, -2.0]]
+    qtbot.waitUntil(lambda: view.last_frame is not None and view.last_frame["modes"] == 3, timeout=60000)
