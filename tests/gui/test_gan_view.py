@@ -103,3 +103,21 @@ def test_drawn_points_become_the_target(make_window, qtbot):
     assert dataset["name"] == "gan_drawn"
     assert parse_points(dataset["params"]["points"]).tolist() == [[-1.0, 1.0], [1.5, 0.5], [0.0, -2.0]]
     qtbot.waitUntil(lambda: view.last_frame is not None and view.last_frame["modes"] == 3, timeout=60000)
+
+
+def test_mode_collapse_is_named_and_explained_when_it_happens(make_window, qtbot):
+    from playground.data.gan_targets import sample
+    from playground.data.registry import get
+    from playground.train.gan.metrics import mode_coverage
+
+    window, view = _open(make_window, qtbot)
+    assert view.collapse_label.text() == ""  # untrained: nothing on the data yet, no collapse claimed
+    frame = dict(view.last_frame)
+    values = get("gan_ring").resolve({"spread": 0.1})
+    fake, modes = sample("ring", 1024, values, 9)
+    fake = fake[modes < 2][:512]  # generated points on two of the eight modes
+    cov = mode_coverage(frame["real"], frame["real_modes"], fake, 8)
+    frame.update(fake=fake, modes_covered=cov.covered, on_target=cov.on_target, collapsed=cov.collapsed)
+    view.show_frame(frame)
+    assert "Modes covered: 2 of 8" in view.modes_label.text()
+    assert "Mode collapse" in view.collapse_label.text() and "fools the discriminator" in view.collapse_label.text()

@@ -206,7 +206,7 @@ class GanTrainer:
             heat = torch.sigmoid(self.discriminator(cells).reshape(HEAT, HEAT)).numpy()  # (rows = y, cols = x)
             mesh = self.generator(self._mesh_z()).numpy()
         side = MESH if self.noise_dim >= 2 else 41
-        return {"real": self.real, "modes": self.modes, "fake": self.generated(), "arrow_from": samples.numpy(),
+        return {"real": self.real, "real_modes": self.modes, "fake": self.generated(), "arrow_from": samples.numpy(),
                 "arrow_grad": grad.numpy(), "heat": heat, "bounds": self.bounds,
                 "mesh": mesh.reshape(-1 if self.noise_dim >= 2 else 1, side, 2), "noise_dim": self.noise_dim,
                 "d_losses": np.asarray(self.d_losses), "g_losses": np.asarray(self.g_losses),
