@@ -154,7 +154,7 @@ PRESETS = {
                    unet_small, "shapes_seg"),
     "gan_ring": ("GAN: ring of Gaussians", "A generator turns noise z into points of the plane; a discriminator "
                  "tells them from the real ring of 8 Gaussians; trained in turn until the generator fools it "
-                 "(open View > GAN).", gan_ring, "gan_ring"),
+                 "(open Learn > GAN on 2-D Data).", gan_ring, "gan_ring"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
 }
