@@ -138,6 +138,21 @@ def triplet_digits(g):
                     fc(32, "he_uniform"), R, fc(2)])
 
 
+def _named(g, prefix, layers):
+    """A chain whose layers are called prefix + their usual name (g_linear1, d_relu2, ...)."""
+    before = set(g.nodes)
+    chain(g, None, layers)
+    for nid in [n for n in g.nodes if n not in before]:
+        node = g.nodes[nid]
+        g.rename(nid, {"NoiseInput": "noise", "PointsInput": "points"}.get(node.kind, prefix + node.name))
+
+
+def gan_ring(g):
+    """Two separate networks: a generator (noise z -> 2-D point) and a discriminator (point -> score)."""
+    _named(g, "g_", [("NoiseInput", {"dim": 2}), fc(32), R, fc(32), R, fc(2)])
+    _named(g, "d_", [("PointsInput", {}), fc(32), R, fc(32), R, fc(1)])
+
+
 PRESETS = {
     "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
                    perceptron, "gauss"),
@@ -161,6 +176,9 @@ PRESETS = {
     "unet_small": ("U-Net (small)", "Encoder-decoder with skip connections: the decoder's upsampled maps are "
                    "concatenated with the encoder's maps of the same size, so edges stay sharp.",
                    unet_small, "shapes_seg"),
+    "gan_ring": ("GAN: ring of Gaussians", "A generator turns noise z into points of the plane; a discriminator "
+                 "tells them from the real ring of 8 Gaussians; trained in turn until the generator fools it "
+                 "(open Learn > GAN on 2-D Data).", gan_ring, "gan_ring"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
     "siamese_shapes": ("Siamese network (shapes, contrastive)", "One small CNN maps every picture to a point in "
@@ -192,11 +210,14 @@ TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epoch
                                "loss": "triplet_semihard", "loss_params": {"margin": 1.0}},
             "transfer_source": {"optimizer": "adam", "lr": 0.002, "batch_size": 64, "epochs": 2},
             "transfer_source_digits": {"optimizer": "adam", "lr": 0.002, "batch_size": 64, "epochs": 10},
-            "transfer_target": {"optimizer": "adam", "lr": 0.002, "batch_size": 20, "epochs": 30}}
+            "transfer_target": {"optimizer": "adam", "lr": 0.002, "batch_size": 20, "epochs": 30},
+            "gan_ring": {"optimizer": "adam", "optimizer_params": {"beta1": 0.5}, "lr": 0.002, "batch_size": 64,
+                         "epochs": 300}}
 
 #: dataset settings a preset starts with ({} otherwise)
 DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"},
-               "transfer_source": {"examples_per_class": 500}, "transfer_target": {"examples_per_class": 20}}
+               "transfer_source": {"examples_per_class": 500}, "transfer_target": {"examples_per_class": 20},
+               "gan_ring": {"spread": 0.1}}
 
 
 def main() -> None:

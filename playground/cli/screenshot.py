@@ -6,7 +6,8 @@ HELP = "render the app's main window offscreen to a PNG (for docs, and for check
 
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
           "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
-          "embedding", "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit")  # = ui.window.screenshot.PANELS
+          "embedding", "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit",
+          "gan")  # = ui.window.screenshot.PANELS
 
 
 def add_arguments(parser) -> None:

@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--init-layers", metavar="LAYER,...", help="with --init-from: import only these layers "
                         "(each must fit: same name and shapes)")
     parser.add_argument("--freeze", metavar="LAYER,...", help="switch 'trainable' off for these layers")
+    parser.add_argument("--lr-d", type=float, metavar="LR", help="GAN only: the discriminator's learning rate (else --lr)")
+    parser.add_argument("--d-steps", type=int, metavar="K", help="GAN only: discriminator steps per generator step (1)")
     # taking the run away (playground/cli/takeaway.py)
     from playground.cli.takeaway import add_train_arguments
 
@@ -233,6 +235,12 @@ def run(args: argparse.Namespace) -> int:
 
     check_out_path(args.out)
     project = load_project(args.project)
+    from playground.train.gan.pair import is_gan
+
+    if is_gan(project.graph):  # a generator and a discriminator: trained alternately (cli/gan_train.py)
+        from playground.cli import gan_train
+
+        return gan_train.run(args, project)
     config = _config(project, args)
     from playground.cli.takeaway import before_training, resumed_config
 

@@ -65,6 +65,18 @@ _add(LayerSpec(
     rf="input", min_inputs=0, max_inputs=0, prefix="input", title="Image",
 ))
 
+_add(LayerSpec(
+    "NoiseInput", "Input", "Random noise z fed to a GAN's generator: dim numbers per sample, drawn fresh each step.",
+    (P("dim", "int", 2, "How many noise numbers z each generated sample starts from (k).", 1, 64, key=True),
+     P("distribution", "choice", "uniform", "uniform: z in [-1, 1]; normal: z from a standard Gaussian.",
+       choices=("uniform", "normal"))),
+    shape=lambda ins, p: (p["dim"],),
+    torch=lambda p, ins: ("nn.Identity", {}),
+    rf="input", min_inputs=0, max_inputs=0, prefix="noise", title="Noise (GAN)",
+    details="The generator's input: a graph holding a Noise network beside a Points network is a GAN "
+            "(generator and discriminator), trained in the GAN view.",
+))
+
 # ---- Dense -------------------------------------------------------------------------------------
 
 

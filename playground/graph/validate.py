@@ -2,7 +2,9 @@
 
 Never raises for a user's mistake. Each issue says what is wrong, with the numbers, and how to fix
 it, e.g. "Conv2d 'conv2': kernel 5x5 is larger than its input 4x4; lower the kernel_size to 4, add
-padding 1, or remove a pooling layer before it". Errors block training; warnings are advice.
+padding 1, or remove a pooling layer before it". Errors block training; warnings are advice. A graph
+holding several separate networks, each with its own input (``networks.several``: a GAN), is
+checked network by network.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from playground.core.errors import GraphError
 from playground.graph.model import Graph, Node
+from playground.graph.networks import several, subgraph
 from playground.graph.shapes import GraphShapes, infer
 
 
@@ -41,6 +44,10 @@ def validate(graph: Graph, shapes: GraphShapes | None = None) -> list[Issue]:
         for node in cycle:
             err(node, f"{_who(node)} is part of a loop ({exc.message}); remove one of the connections in the loop")
         return issues
+
+    parts = several(graph)
+    if parts:  # separate networks (a GAN's generator and discriminator): each is checked as its own
+        return [issue for part in parts for issue in validate(subgraph(graph, part.node_ids))]
 
     inputs = graph.input_nodes()
     if not inputs:

@@ -19,6 +19,7 @@ from playground.core.errors import GraphError
 from playground.graph.layers import Shape, is_trainable
 from playground.graph.memory import DEFAULT_STATE_SLOTS, require_memory
 from playground.graph.model import Graph, Node
+from playground.graph.networks import several
 from playground.graph.shapes import GraphShapes, infer
 from playground.graph.validate import errors, validate
 from playground.nn import modules
@@ -40,6 +41,12 @@ def resolve(class_name: str) -> type[nn.Module]:
 
 
 def layer_plan(graph: Graph, shapes: GraphShapes | None = None) -> list[LayerStep]:
+    parts = several(graph)
+    if parts:
+        names = ", ".join(f"'{p.name}'" for p in parts)
+        raise GraphError(f"this graph holds {len(parts)} separate networks (starting at {names}); "
+                         "a single model is built from one network",
+                         fix="train a generator and discriminator pair in the GAN view, or delete the extra network")
     shapes = shapes or infer(graph)
     problems = errors(validate(graph, shapes))
     if problems:

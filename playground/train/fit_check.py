@@ -15,7 +15,10 @@ The checks are a table (``CHECKS``), each a function returning issues:
 - the output: the loss must fit the task and the output (``losses.check_loss``: class count,
   single output, regression target size, a Step's 0/1 output that needs the perceptron rule); the
   fix sets the last Linear layer's units when that repairs it;
-- a Step without its straight-through gradient (a warning: nothing before it learns).
+- a Step without its straight-through gradient (a warning: nothing before it learns);
+- several separate networks on the canvas: only a GAN's generator and discriminator
+  (``train.gan.pair.gan_issues``: generator ends in 2 values, discriminator takes 2-D points and
+  gives 1 score).
 
 Pure Python over records; imports torch only through the loss table. No Qt.
 """
@@ -206,7 +209,14 @@ def _check_step(graph: Graph, shapes: GraphShapes, facts: DataFacts, training: d
     return out
 
 
-CHECKS: tuple[Callable[..., list[FitIssue]], ...] = (_check_input, _check_output, _check_step)
+def _check_networks(graph: Graph, shapes: GraphShapes, facts: DataFacts, training: dict) -> list[FitIssue]:
+    """Several separate networks on the canvas: only a GAN's pair fits (``train.gan.pair``)."""
+    from playground.train.gan.pair import gan_issues
+
+    return [FitIssue(node_id, "error", message) for node_id, message in gan_issues(graph, shapes)]
+
+
+CHECKS: tuple[Callable[..., list[FitIssue]], ...] = (_check_input, _check_output, _check_step, _check_networks)
 
 
 def loaded_facts(info) -> DataFacts:

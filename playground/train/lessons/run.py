@@ -4,7 +4,8 @@ Used by the tests (a scripted run reaches the state the lesson's text describes)
 ``playground screenshot --lesson NAME --step K`` (the project at step K) and by anyone scripting a
 lesson. ``train N`` continues the current run the way the window's Step button does: the same
 Trainer while the network, data and fixed settings are unchanged, live settings (learning rate,
-optimizer, ...) passed to it; anything else builds a new one.
+optimizer, ...) passed to it; anything else builds a new one. A GAN project (``train.gan``) trains
+N rounds of its alternating loop instead (its ``GanTrainer``, rebuilt when the project changes).
 """
 
 from __future__ import annotations
@@ -106,7 +107,10 @@ class LessonRun:
 
     def train(self, steps: int) -> Any:
         from playground.train import LambdaCallback
+        from playground.train.gan.pair import is_gan
 
+        if is_gan(self.project.graph):  # a generator and a discriminator: N rounds of the GAN loop
+            return self._train_gan(steps)
         trainer = self.build()
         target = trainer.step_count + steps
 
@@ -134,6 +138,18 @@ class LessonRun:
         config = TrainConfig.from_dict(self.project.training)
         splits = load_settings(dict(self.project.dataset or {}), config.seed)
         return run_sweep(self.project.graph.copy(), config, splits, points)
+
+    def _train_gan(self, rounds: int) -> Any:
+        from playground.train.gan.trainer import GanSettings, GanTrainer
+
+        if self.trainer is None or self._built_from != self._signature():
+            settings = GanSettings.from_training(self.project.training)
+            self.trainer = GanTrainer(self.project.graph, dict(self.project.dataset or {}), settings)
+            self._built_from = self._signature()
+        self.trainer.fit(rounds)
+        result = self.trainer.result()
+        self.results.append(result)
+        return result
 
     # ---- what the text talks about
     def accuracy(self, split: str = "train") -> float:

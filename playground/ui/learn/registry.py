@@ -27,4 +27,7 @@ LEARN_PANELS = (
                "output-size formula"),
     PanelEntry("fit", "Function Fitting", "playground.ui.learn.fit_view", "FitView", "Ctrl+Alt+7",
                "A one-input network's curve over its data, and each hidden unit's share of it (universality)"),
+    PanelEntry("gan", "GAN on 2-D Data", "playground.ui.gan.view", "GanView", "Ctrl+Alt+G",
+               "A generator against a discriminator on 2-D points: the heat map, gradient arrows, noise mesh, "
+               "both losses and mode collapse"),
 )

@@ -188,6 +188,10 @@ class TrainingUI:
     def shutdown(self) -> bool:
         if getattr(self, "sweep_dialog", None) is not None:
             self.sweep_dialog.cancel()
+        for host in self.hosts.values():  # a view with a worker of its own (the GAN view) joins it
+            built = host._panel
+            if built is not None and hasattr(built, "shutdown"):
+                built.shutdown()
         return self.session.shutdown()
 
 

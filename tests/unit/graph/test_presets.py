@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from playground.graph.networks import several, subgraph
 from playground.graph.project import load_project, preset_names
 from playground.graph.summary import summarize
 from playground.nn.build import build_module
@@ -11,13 +12,19 @@ from playground.nn.build import build_module
 @pytest.mark.parametrize("name", preset_names())
 def test_preset_checks_clean_and_runs(name):
     project = load_project(name)
-    summary = summarize(project.graph)
-    assert summary.issues == [], [str(i) for i in summary.issues]
+    assert summarize(project.graph).issues == [], [str(i) for i in summarize(project.graph).issues]
     assert project.description and project.dataset["name"]
-    module = build_module(project.graph).eval()
-    out = module(torch.randn(3, *module.meta["input_shape"]))
-    assert list(out.shape[1:]) == summary.output_shape
-    assert sum(p.numel() for p in module.parameters()) == summary.total_params
+    for graph in networks_of(project.graph):  # a GAN preset: its generator and its discriminator
+        summary = summarize(graph)
+        module = build_module(graph).eval()
+        out = module(torch.randn(3, *module.meta["input_shape"]))
+        assert list(out.shape[1:]) == summary.output_shape
+        assert sum(p.numel() for p in module.parameters()) == summary.total_params
+
+
+def networks_of(graph):
+    """The graph's separate networks as graphs of their own (just the graph when it holds one)."""
+    return [subgraph(graph, part.node_ids) for part in several(graph)] or [graph]
 
 
 def test_classic_structures_are_there():

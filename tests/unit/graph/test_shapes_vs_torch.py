@@ -136,6 +136,7 @@ CASES: list[tuple[str, str, object]] = [
     ("PointsInput", "points-all", lambda: chain(
         ("PointsInput", {f: True for f in ("x1", "x2", "x1_sq", "x2_sq", "x1x2", "sin_x1", "sin_x2")}), ("Identity", {}))[0]),
     ("VectorInput", "vector", lambda: chain(("VectorInput", {"features": 5}), ("Identity", {}))[0]),
+    ("NoiseInput", "noise-3", lambda: chain(("NoiseInput", {"dim": 3}), ("Linear", {"units": 2}))[0]),
     ("ImageInput", "image-rgb", lambda: chain(("ImageInput", {"channels": 3, "height": 9, "width": 11}), ("Identity", {}))[0]),
     ("Linear", "linear", lambda: chain(VEC, ("Linear", {"units": 7}))[0]),
     ("Linear", "linear-no-bias", lambda: chain(VEC, ("Linear", {"units": 3, "bias": False}))[0]),
