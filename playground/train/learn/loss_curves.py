@@ -33,12 +33,16 @@ class LossCurve:
     axis: str  # what z is, in words
 
 
-def loss_names() -> list[str]:
-    """The losses of one prediction: those that fit a task with a target per example (not the
-    region losses, Dice and IoU, whose value needs a whole mask)."""
-    from playground.train.tasks import tasks
+#: tasks whose losses compare one prediction with one target (not the region losses, Dice and IoU,
+#: which need a whole mask; not the metric-learning losses, which need pairs; not detection's)
+ONE_PREDICTION_TASKS = ("classification", "regression")
 
-    per_example = {n for t in tasks().values() if not t.targets.per_pixel for n in t.losses}
+
+def loss_names() -> list[str]:
+    """The losses of one prediction: those of the tasks in ``ONE_PREDICTION_TASKS``."""
+    from playground.train.tasks import get_task
+
+    per_example = {n for t in ONE_PREDICTION_TASKS for n in get_task(t).losses}
     return [n for n in LOSSES if n in per_example]
 
 
