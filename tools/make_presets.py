@@ -114,6 +114,24 @@ def fit_1d(g):
     chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
 
 
+def autoencoder_digits(g):
+    """A dense autoencoder for the 8x8 digits: 64 pixels squeezed to a 2-number code (the layer
+    named ``latent``: the latent plane the Autoencoder panel draws) and grown back to 64 pixels."""
+    chain(g, None, [("ImageInput", {"channels": 1, "height": 8, "width": 8}), FLAT, fc(64, "he_uniform"), R,
+                    fc(16, "he_uniform"), R])
+    code = g.add_node("Linear", name="latent", params={"units": 2})
+    g.connect(g.by_name("relu2").id, code.id)
+    chain(g, code.id, [fc(16, "he_uniform"), R, fc(64, "he_uniform"), R, fc(64), ("Sigmoid", {}),
+                       ("Reshape", {"shape": [1, 8, 8]})])
+
+
+def style_transfer(g):
+    """A small convolutional classifier for the shapes: the network whose conv layers the Style
+    Transfer view reads content (feature maps) and style (their Gram matrices) from once trained."""
+    chain(g, None, [IMAGE, conv(16), R, POOL, conv(32), R, POOL, conv(32), R, FLAT, fc(64, "he_uniform"), R,
+                    fc(SHAPES_CLASSES)])
+
+
 PRESETS = {
     "perceptron": ("Perceptron", "One neuron: a weighted sum of x1 and x2 plus a bias. It can only draw a straight line.",
                    perceptron, "gauss"),
@@ -139,12 +157,20 @@ PRESETS = {
                    unet_small, "shapes_seg"),
     "fit_1d": ("Function fitting (1-D)", "One input x, 8 tanh hidden units, one output: each unit adds a smooth step, "
                "and the steps sum to the target curve (universality).", fit_1d, "bumps"),
+    "autoencoder_digits": ("Autoencoder (digits, 2-D code)", "Squeezes each 8x8 digit through a 2-number code and "
+                           "rebuilds it: the Autoencoder panel shows the code of every digit as a point, coloured "
+                           "by class, and decodes any point you click.", autoencoder_digits, "digits_recon"),
+    "style_transfer": ("Style transfer (small conv net)", "A small convolutional network for the shapes; train it, "
+                       "then open Learn > Style Transfer to paint a picture's content in another's texture through "
+                       "its conv layers (Gram matrices).", style_transfer, "shapes"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
 TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
             "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
             "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6}}
+TRAINING.update({"autoencoder_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 60},
+                 "style_transfer": {"optimizer": "adam", "lr": 0.002, "batch_size": 32, "epochs": 3}})
 
 #: dataset settings a preset starts with ({} otherwise)
 DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}

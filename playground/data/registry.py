@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from playground.core.errors import DataError
 
-from . import cifar, csv_table, detection_shapes, functions, image_folder, mnist, points, shapes, sklearn_sets
+from . import (cifar, csv_table, detection_shapes, functions, image_folder, mnist, points, reconstruction, shapes,
+               sklearn_sets)
 from .augment import Augmentation
 from .spec import DatasetSpec, info_from
 from .splits import Splits, check_ratios, make_splits
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
-    for module in (points, functions, shapes, detection_shapes, sklearn_sets, mnist, cifar, image_folder, csv_table)
+    for module in (points, functions, shapes, detection_shapes, sklearn_sets, mnist, cifar, image_folder, csv_table,
+                   reconstruction)
     for spec in module.SPECS
 }
 

@@ -29,6 +29,7 @@ class TargetForm:
     per_pixel: bool = False
     unit: str = "samples"
     no_augmentation: str = ""  # why image augmentation cannot follow these targets ("" = it can)
+    from_inputs: bool = False  # the targets are the inputs themselves (pixels in 0..1); stored labels only colour plots
 
 
 TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
@@ -39,6 +40,8 @@ TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
     TargetForm("detection", "up to K boxes per image, float32 (N, K, 6): present, class, cx, cy, w, h in 0..1",
                classes=True, unit="boxes",
                no_augmentation="flips, shifts and turns would move the shapes away from their boxes"),
+    TargetForm("reconstruction", "the input images themselves, float32 pixels in 0..1 (N, C, H, W); "
+               "the class labels only colour the plots", classes=False, from_inputs=True),
 )}
 
 
