@@ -5,8 +5,8 @@ from __future__ import annotations
 HELP = "render the app's main window offscreen to a PNG (for docs, and for checking the app without a screen)"
 
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
-          "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
-          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit")  # = ui.screenshot.PANELS
+          "activations", "filters", "receptive_field", "boundary", "health", "evaluation", "autoencoder",
+          "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit", "style")  # = ui.screenshot.PANELS
 
 
 def add_arguments(parser) -> None:

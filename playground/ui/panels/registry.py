@@ -42,6 +42,9 @@ PANELS = (
                "Gradient norms, update/weight ratios, dead and saturated units, and sanity checks"),
     PanelEntry("evaluation", "Evaluation", "playground.ui.panels.evaluation", "EvaluationPanel", "Alt+6",
                "Confusion matrix, precision/recall/F1, ROC curves, misclassified examples and saliency"),
+    PanelEntry("autoencoder", "Autoencoder", "playground.ui.generative.autoencoder", "AutoencoderPanel", "Alt+7",
+               "An autoencoder's code of every example on the latent plane, reconstructions, and pictures "
+               "decoded from points you click"),
 )
 
 
