@@ -27,4 +27,7 @@ LEARN_PANELS = (
                "output-size formula"),
     PanelEntry("fit", "Function Fitting", "playground.ui.learn.fit_view", "FitView", "Ctrl+Alt+7",
                "A one-input network's curve over its data, and each hidden unit's share of it (universality)"),
+    PanelEntry("style", "Style Transfer", "playground.ui.learn.style_view", "StyleView", "Ctrl+Alt+8",
+               "Optimize a picture (not the weights) to keep one picture's content and take another's texture "
+               "(Gram matrices), through random or the project's conv layers"),
 )
