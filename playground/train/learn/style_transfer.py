@@ -21,6 +21,7 @@ The view that draws it lives in ``playground/ui/learn/style_view.py``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
@@ -189,7 +190,7 @@ class StyleTransfer:
         self.net = net
         self.content = _fit(content, c, h, w)
         self.style = _fit(style, c, h, w)
-        with torch.no_grad():
+        with torch.no_grad(), one_thread():
             self.targets = net.features(self.content)
             self.style_targets = net.features(self.style)
         if start == "noise":
@@ -197,7 +198,9 @@ class StyleTransfer:
         else:
             init = self.content.clone()
         self.image = init.requires_grad_(True)
-        self.optimizer = torch.optim.Adam([self.image], lr=lr)
+        self.lr = lr
+        self._m = torch.zeros_like(init)  # Adam's running mean of the gradient
+        self._v = torch.zeros_like(init)  # and of its square
         self.steps = 0
 
     def losses(self, feats: dict[str, torch.Tensor]) -> tuple[dict, dict]:
@@ -206,22 +209,44 @@ class StyleTransfer:
         return content, style
 
     def step(self, content_weight: float, style_weight: float) -> StepRecord:
+        with one_thread():  # one small picture: waking torch's worker threads costs more than the work
+            return self._step(content_weight, style_weight)
+
+    def _step(self, content_weight: float, style_weight: float) -> StepRecord:
         feats = self.net.features(self.image)
         content, style = self.losses(feats)
         n = len(self.net.layers)
         total = content_weight * sum(content.values()) / n + style_weight * sum(style.values()) / n
         (grad,) = torch.autograd.grad(total, [self.image])  # the picture's gradient only
-        self.image.grad = grad
-        self.optimizer.step()
-        with torch.no_grad():
-            self.image.clamp_(0, 1)
         self.steps += 1
+        with torch.no_grad():
+            self._adam(grad)
+            self.image.clamp_(0, 1)
         return StepRecord(self.steps, float(total.detach()), {k: float(v.detach()) for k, v in content.items()},
                           {k: float(v.detach()) for k, v in style.items()})
+
+    def _adam(self, grad: torch.Tensor, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> None:
+        """One Adam step on the picture (written out: one tensor needs no ``torch.optim``)."""
+        self._m.mul_(b1).add_(grad, alpha=1 - b1)
+        self._v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
+        m_hat = self._m / (1 - b1 ** self.steps)
+        v_hat = self._v / (1 - b2 ** self.steps)
+        self.image.sub_(self.lr * m_hat / (v_hat.sqrt() + eps))
 
     def picture(self) -> np.ndarray:
         """The current picture (C, H, W) in 0..1, a copy."""
         return self.image.detach()[0].cpu().numpy().copy()
+
+
+@contextmanager
+def one_thread():
+    """Torch on one intra-op thread inside (as ``train.threads`` does for small models), restored after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _fit(picture: np.ndarray, c: int, h: int, w: int) -> torch.Tensor:
