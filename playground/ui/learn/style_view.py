@@ -3,10 +3,11 @@
 Owns ``StyleView`` (a ``LearnView``): the network whose layers are compared (fixed random filters,
 or a copy of the project's network taken from the training thread), the content picture (a clean
 shape) and the style picture (a generated texture), the start (the content picture or noise),
-content and style weights as log sliders, Start / Stop, and the picture updating live beside
+content and style weights as log sliders, Start / Stop (nothing runs before the first Start), and the picture updating live beside
 the content and style loss of every layer over the steps. The optimization runs in a worker
 thread of its own (``train/learn/style_transfer.StyleTransfer``): the window never waits; the
-worker posts the latest picture and losses under a lock and a timer draws them. A new weight,
+worker posts the latest picture and losses under a lock and a timer draws them; hiding the view
+stops it. A new weight,
 picture or network starts the picture again.
 """
 
@@ -28,6 +29,7 @@ from playground.ui.learn.learn_base import BLUE, GREEN, GREY, ORANGE, PURPLE, RE
 from playground.ui.plots.live_curve import set_log_mode
 
 LAYER_COLOURS = (BLUE, ORANGE, GREEN, RED, PURPLE, GREY)
+SIZE_PREVIEW = 64
 NETWORKS = (("random", "random filters (fixed)"), ("project", "the project's network (its conv layers)"))
 
 
@@ -89,7 +91,7 @@ class StyleView(LearnView):
         self.steps_box.setRange(10, 2000)
         self.steps_box.setValue(200)
         self.steps_box.setToolTip("How many optimizer steps on the picture")
-        self.run_button = QPushButton("Restart")
+        self.run_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop")
         self.progress = QProgressBar()
         self.progress.setFormat("step %v of %m")
@@ -152,28 +154,56 @@ class StyleView(LearnView):
         self.run_button.clicked.connect(self.restart)
         self.stop_button.clicked.connect(self.stop)
         for box in (self.content_box, self.style_box, self.start_box):
-            box.currentIndexChanged.connect(self.restart_timer.start)
+            box.currentIndexChanged.connect(self._changed)
         self.net_box.currentIndexChanged.connect(self._network_changed)
         for slider in (self.content_weight, self.style_weight):
-            slider.slider.valueChanged.connect(self.restart_timer.start)
+            slider.slider.valueChanged.connect(self._changed)
         self.session.job_done.connect(self._on_job)
 
     # ---- starting and stopping -----------------------------------------------------------------------
 
+    def invalidate(self, *args) -> None:
+        """Shown or asked again: before the first Start, the chosen pictures; after it, the picture
+        stands (and its message); a run that is going counts when it ends."""
+        if not self._started:
+            self._show_inputs(SIZE_PREVIEW)
+            self.progress.setFormat("press Start to paint the picture")
+        if not self.pending():
+            self.results += 1
+
+    def prepare_screenshot(self) -> bool:
+        """For a picture (``playground screenshot --panel style``): paint it, and wait for the end."""
+        self.restart()
+        return True
+
+    def _show_inputs(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        content = st.content_picture(self.content_box.currentText(), size)
+        style = st.texture_picture(self.style_box.currentText(), size)
+        self.pictures["content"].set_rgb(mosaic(content[None], 1))
+        self.pictures["style"].set_rgb(mosaic(style[None], 1))
+        return content, style
+
+    def _changed(self, *args) -> None:
+        """A new picture, start or weight: paint again once the person has started painting."""
+        if self._started:
+            self.restart_timer.start()
+        else:
+            self.invalidate()
+
     def refresh(self) -> None:
-        if not self._started:  # the first time the view is seen: run once with the defaults
-            self._started = True
-            self.restart()
+        self.invalidate()
 
     def pending(self) -> bool:
         return self._worker is not None
 
     def _network_changed(self, *args) -> None:
         self.net = None
-        self.restart()
+        self._changed()
 
     def restart(self) -> None:
         """Start the picture again with the current choices (stopping a run that is going)."""
+        self._started = True
+        self.run_button.setText("Restart")
         self.stop()
         self.show_message("")
         if self.net is not None:
@@ -201,12 +231,8 @@ class StyleView(LearnView):
         self._start(self.net)
 
     def _start(self, net: st.FeatureNet) -> None:
-        size = net.input_shape[1]
-        content = st.content_picture(self.content_box.currentText(), size)
-        style = st.texture_picture(self.style_box.currentText(), size)
+        content, style = self._show_inputs(net.input_shape[1])
         transfer = st.StyleTransfer(net, content, style, start=self.start_box.currentText())
-        self.pictures["content"].set_rgb(mosaic(transfer.content[0].numpy()[None], 1))
-        self.pictures["style"].set_rgb(mosaic(transfer.style[0].numpy()[None], 1))
         weights = (self.content_weight.value(), self.style_weight.value())
         steps = self.steps_box.value()
         self.records = []
@@ -233,7 +259,7 @@ class StyleView(LearnView):
             with self._lock:
                 self._latest = {"picture": transfer.picture(), "records": records, "done": True}
 
-        self._worker = threading.Thread(target=work, name="learn-style-transfer", daemon=True)
+        self._worker = threading.Thread(target=work, name="learn-style-transfer")
         self._worker.start()
         self.poll.start()
 
@@ -286,6 +312,12 @@ class StyleView(LearnView):
                 self.progress.setFormat(f"step {last.step}: content {sum(last.content.values()):.3g}, "
                                         f"style {sum(last.style.values()):.3g} (summed over layers)")
             self.results += 1
+
+    def hideEvent(self, event) -> None:
+        """Out of sight (dock closed, window closing): stop painting; Restart paints again."""
+        self.restart_timer.stop()
+        self.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event) -> None:
         self.stop()
