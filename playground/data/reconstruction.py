@@ -22,8 +22,8 @@ TASK = "reconstruction"
 def reconstruction_of(base: DatasetSpec) -> DatasetSpec:
     """``base`` (a labelled image set) as a reconstruction set named ``<base>_recon``."""
     return replace(base, name=f"{base.name}_recon", title=f"{base.title}: reconstruct", task=TASK,
-                   description=f"{base.description} The network learns to output each picture itself "
-                               "(an autoencoder); the labels only colour the plots.",
+                   description=f"The pictures of '{base.name}', each its own target (autoencoders); "
+                               "labels only colour the plots.",
                    target_shape=tuple(base.input_shape or ()))
 
 

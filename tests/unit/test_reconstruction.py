@@ -154,3 +154,18 @@ def test_cli_train_writes_reconstruction_mse(tmp_path, capsys):
     assert report["dataset"]["task"] == "reconstruction"
     assert {"loss", "mse", "mae", "r2"} <= set(report["test"])
     assert "reconstruction MSE" in capsys.readouterr().out
+
+
+def test_a_linear_bottleneck_gets_no_two_linears_warning():
+    from playground.graph.model import Graph
+    from playground.graph.validate import validate
+
+    project = load_project("autoencoder_digits")
+    assert not [i for i in validate(project.graph) if i.severity == "warning"]
+    g = Graph()  # the same rule still warns where nothing is squeezed
+    a = g.add_node("VectorInput", params={"features": 4})
+    b = g.add_node("Linear", params={"units": 8})
+    c = g.add_node("Linear", params={"units": 8})
+    g.connect(a.id, b.id)
+    g.connect(b.id, c.id)
+    assert any("act as one" in i.message for i in validate(g) if i.node_id == b.id)
