@@ -120,8 +120,8 @@ class StyleView(LearnView):
             body.addWidget(caption, 0, col)
             self.pictures[key] = PictureLabel()
             body.addWidget(self.pictures[key], 1, col)
-        self.content_plot = make_plot("Content loss per layer: mean (F − P)²", "step", "content loss")
-        self.style_plot = make_plot("Style loss per layer: Σ(G − A)² / (2·C·H·W)²", "step", "style loss")
+        self.content_plot = make_plot("Content loss per layer", "step", "mean (F − P)²")
+        self.style_plot = make_plot("Style loss per layer", "step", "Σ(G − A)² / (2CHW)²")
         for plot in (self.content_plot, self.style_plot):
             item = plot.getPlotItem()
             for line in [i for i in item.items if isinstance(i, pg.InfiniteLine)]:
