@@ -84,3 +84,21 @@ def test_style_view_on_the_projects_network_says_why_a_dense_net_cannot_be_used(
     view.net_box.setCurrentIndex(0)
     view.hide()  # out of sight: nothing keeps painting
     assert not view.pending() and not view.restart_timer.isActive()
+
+
+def test_evaluation_panel_on_a_reconstruction_draws_a_sample_of_the_pixels(make_window, qtbot):
+    from playground.ui.panels import evaluation_plots
+
+    window = make_window("autoencoder_digits")
+    panel = window.training.show_panel("evaluation")
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.in_flight, timeout=60000)
+    assert panel.last_error == "" and "R²" in panel.summary.text()
+    n_values = panel.view.true.size  # every pixel of every validation digit
+    assert n_values == len(window.training.session.trainer.splits.val) * 64
+    old = evaluation_plots.MAX_POINTS
+    evaluation_plots.MAX_POINTS = 1000
+    try:
+        panel.regression.set_data(panel.view.evaluation, panel.view.true)
+    finally:
+        evaluation_plots.MAX_POINTS = old
+    assert len(panel.regression.scatter.data) == 1000 and f"of {n_values:,} values drawn" in panel.regression.numbers.text()
