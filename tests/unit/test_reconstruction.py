@@ -169,3 +169,14 @@ def test_a_linear_bottleneck_gets_no_two_linears_warning():
     g.connect(a.id, b.id)
     g.connect(b.id, c.id)
     assert any("act as one" in i.message for i in validate(g) if i.node_id == b.id)
+
+
+def test_exported_script_data_holds_the_pixels_as_targets(trainer):
+    import io
+
+    from playground.train.script_export import _data_bytes
+
+    data = np.load(io.BytesIO(_data_bytes(trainer.splits, trainer.objective)))
+    pixels = trainer.splits.train.x.float().numpy() / 16
+    np.testing.assert_allclose(data["t_train"], pixels, rtol=1e-6)
+    np.testing.assert_array_equal(data["y_train"], trainer.splits.train.y.numpy())  # the labels, kept
