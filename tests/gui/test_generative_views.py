@@ -102,3 +102,18 @@ def test_evaluation_panel_on_a_reconstruction_draws_a_sample_of_the_pixels(make_
     finally:
         evaluation_plots.MAX_POINTS = old
     assert len(panel.regression.scatter.data) == 1000 and f"of {n_values:,} values drawn" in panel.regression.numbers.text()
+
+
+def test_dataset_panel_shows_a_reconstruction_set_with_its_labels_as_plot_colours(make_window, qtbot):
+    from playground.ui import preload
+
+    window = make_window("autoencoder_digits")
+    panel = window.dataset
+    qtbot.waitUntil(preload.ready, timeout=60_000)
+    qtbot.waitUntil(lambda: panel.form is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.loading() and panel.preview.result is not None
+                    and panel.preview.result["name"] == "digits_recon", timeout=60_000)
+    text = panel.label.text()
+    assert "<b>Labels</b> (only colour the plots" in text and "Classes</b> (0)" not in text
+    shown = [pic for pic, _cap in panel.preview.thumbs if not pic.isHidden()]
+    assert shown and all(not pic.pixmap().isNull() for pic in shown)
