@@ -151,6 +151,22 @@ def gan_ring(g):
     """Two separate networks: a generator (noise z -> 2-D point) and a discriminator (point -> score)."""
     _named(g, "g_", [("NoiseInput", {"dim": 2}), fc(32), R, fc(32), R, fc(2)])
     _named(g, "d_", [("PointsInput", {}), fc(32), R, fc(32), R, fc(1)])
+def autoencoder_digits(g):
+    """A dense autoencoder for the 8x8 digits: 64 pixels squeezed to a 2-number code (the layer
+    named ``latent``: the latent plane the Autoencoder panel draws) and grown back to 64 pixels."""
+    chain(g, None, [("ImageInput", {"channels": 1, "height": 8, "width": 8}), FLAT, fc(64, "he_uniform"), R,
+                    fc(16, "he_uniform"), R])
+    code = g.add_node("Linear", name="latent", params={"units": 2})
+    g.connect(g.by_name("relu2").id, code.id)
+    chain(g, code.id, [fc(16, "he_uniform"), R, fc(64, "he_uniform"), R, fc(64), ("Sigmoid", {}),
+                       ("Reshape", {"shape": [1, 8, 8]})])
+
+
+def style_transfer(g):
+    """A small convolutional classifier for the shapes: the network whose conv layers the Style
+    Transfer view reads content (feature maps) and style (their Gram matrices) from once trained."""
+    chain(g, None, [IMAGE, conv(16), R, POOL, conv(32), R, POOL, conv(32), R, FLAT, fc(64, "he_uniform"), R,
+                    fc(SHAPES_CLASSES)])
 
 
 PRESETS = {
@@ -198,6 +214,12 @@ PRESETS = {
                         "training pictures per class: import trained layers (File > Import Trained Layers), "
                         "freeze them or fine-tune them, and compare with training from scratch.",
                         lenet5, "shapes"),
+    "autoencoder_digits": ("Autoencoder (digits, 2-D code)", "Squeezes each 8x8 digit through a 2-number code and "
+                           "rebuilds it: the Autoencoder panel shows the code of every digit as a point, coloured "
+                           "by class, and decodes any point you click.", autoencoder_digits, "digits_recon"),
+    "style_transfer": ("Style transfer (small conv net)", "A small convolutional network for the shapes; train it, "
+                       "then open Learn > Style Transfer to paint a picture's content in another's texture through "
+                       "its conv layers (Gram matrices).", style_transfer, "shapes"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
@@ -213,6 +235,8 @@ TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epoch
             "transfer_target": {"optimizer": "adam", "lr": 0.002, "batch_size": 20, "epochs": 30},
             "gan_ring": {"optimizer": "adam", "optimizer_params": {"beta1": 0.5}, "lr": 0.002, "batch_size": 64,
                          "epochs": 300}}
+TRAINING.update({"autoencoder_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 60},
+                 "style_transfer": {"optimizer": "adam", "lr": 0.002, "batch_size": 32, "epochs": 3}})
 
 #: dataset settings a preset starts with ({} otherwise)
 DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"},

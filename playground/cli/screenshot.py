@@ -5,9 +5,9 @@ from __future__ import annotations
 HELP = "render the app's main window offscreen to a PNG (for docs, and for checking the app without a screen)"
 
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training",
-          "activations", "filters", "receptive_field", "boundary", "health", "evaluation",
-          "embedding", "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit",
-          "gan")  # = ui.window.screenshot.PANELS
+          "activations", "filters", "receptive_field", "boundary", "health", "evaluation", "embedding",
+          "autoencoder", "backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit", "gan",
+          "style")  # = ui.window.screenshot.PANELS
 
 
 def add_arguments(parser) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from playground.core.errors import DataError
 
 from . import (cifar, csv_table, detection_shapes, functions, gan_targets, image_folder, metric_sets, mnist,
-               points, shapes, sklearn_sets)
+               points, reconstruction, shapes, sklearn_sets)
 from .augment import Augmentation
 from .spec import DatasetSpec, info_from
 from .splits import Splits, check_ratios, make_splits
@@ -18,7 +18,7 @@ from .splits import Splits, check_ratios, make_splits
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
     for module in (points, functions, shapes, detection_shapes, sklearn_sets, mnist, cifar, image_folder, csv_table,
-                   metric_sets, gan_targets)
+                   metric_sets, gan_targets, reconstruction)
     for spec in module.SPECS
 }
 

@@ -140,13 +140,14 @@ def _check(key: str, value: Any, p: Param, choices: tuple[str, ...] | None, wher
 def info_from(spec: DatasetSpec, raw: RawData) -> DatasetInfo:
     """The exact DatasetInfo of loaded data (shapes come from the tensors, not the record)."""
     task = raw.task or spec.task
+    form = target_form(task)
     names = tuple(raw.class_names or spec.classes)
     return DatasetInfo(
         name=spec.name,
         title=spec.title,
         task=task,
         input_shape=tuple(raw.x.shape[1:]),
-        num_classes=len(names) if target_form(task).classes else 0,
-        class_names=names if target_form(task).classes else (),
-        target_shape=tuple(raw.y.shape[1:]),
+        num_classes=len(names) if form.classes else 0,
+        class_names=names if form.classes or form.from_inputs else (),  # reconstruction: names colour the plots
+        target_shape=tuple(raw.x.shape[1:] if form.from_inputs else raw.y.shape[1:]),
     )

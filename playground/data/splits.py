@@ -104,12 +104,16 @@ def statistics(x: torch.Tensor, kind: str, scale: float) -> tuple[torch.Tensor, 
 
 
 class TensorSplit:
-    """One of train / val / test: stored samples ``x``, targets ``y``, and the batch conversion."""
+    """One of train / val / test: stored samples ``x``, targets ``y``, and the batch conversion.
+
+    With ``targets_from_inputs`` (reconstruction) ``y`` holds the class labels, which only colour
+    plots, and a batch's targets are its inputs in stored units (pixels in 0..1, augmented alike)."""
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor, *, scale: float = 1.0,
                  mean: torch.Tensor | None = None, std: torch.Tensor | None = None,
-                 augmentation: Augmentation | None = None, seed: int = 0):
+                 augmentation: Augmentation | None = None, seed: int = 0, targets_from_inputs: bool = False):
         self.x, self.y, self.scale = x, y, scale
+        self.targets_from_inputs = targets_from_inputs
         self.mean = torch.zeros(()) if mean is None else mean
         self.std = torch.ones(()) if std is None else std
         self.augmentation = augmentation
@@ -134,6 +138,8 @@ class TensorSplit:
         y = self.y[idx]
         if augment and self.augmentation is not None:
             x, y = self.augmentation.apply(x, y, self._generator)
+        if self.targets_from_inputs:
+            y = x  # (B, C, H, W) pixels in 0..1: the input is its own target
         return (x - self.mean) / self.std, y
 
     def all(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -181,7 +187,7 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     if len(raw.y) == 0:
         raise DataError("the dataset has no samples", where=f"{where} ({raw.origin})",
                         fix="choose a file or folder that holds data")
-    stratify = form.per_example
+    stratify = form.per_example or form.from_inputs  # reconstruction: y are still one label per example
     if raw.test is not None:  # an official test set stays the test set
         r_train, r_val = ratios[0], ratios[1]
         train_idx, val_idx = split_indices(raw.y, (r_train / (r_train + r_val), r_val / (r_train + r_val)),
@@ -199,7 +205,7 @@ def make_splits(raw: RawData, info: DatasetInfo, split, seed: int, augment: dict
     mean, std = statistics(parts[0][0], raw.kind, raw.scale)
     splits = [
         TensorSplit(x, y, scale=raw.scale, mean=mean, std=std,
-                    augmentation=aug if k == 0 else None, seed=seed + k)
+                    augmentation=aug if k == 0 else None, seed=seed + k, targets_from_inputs=form.from_inputs)
         for k, (x, y) in enumerate(parts)
     ]
     return Splits(info=info, train=splits[0], val=splits[1], test=splits[2], mean=mean, std=std,

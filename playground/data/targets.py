@@ -29,6 +29,7 @@ class TargetForm:
     per_pixel: bool = False
     unit: str = "samples"
     no_augmentation: str = ""  # why image augmentation cannot follow these targets ("" = it can)
+    from_inputs: bool = False  # the targets are the inputs themselves (pixels in 0..1); stored labels only colour plots
 
 
 TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
@@ -41,6 +42,8 @@ TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
                no_augmentation="flips, shifts and turns would move the shapes away from their boxes"),
     TargetForm("embedding", "one class label per example, int64 (N,); the loss compares examples in pairs or "
                "triplets inside each batch", classes=True, per_example=True),
+    TargetForm("reconstruction", "the input images themselves, float32 pixels in 0..1 (N, C, H, W); "
+               "the class labels only colour the plots", classes=False, from_inputs=True),
 )}
 
 

@@ -86,12 +86,31 @@ def validate(graph: Graph, shapes: GraphShapes | None = None) -> list[Issue]:
     return issues
 
 
+def _width(shapes: GraphShapes, node_id: str) -> int | None:
+    shape = shapes.shape(node_id)
+    if shape is None:
+        return None
+    size = 1
+    for s in shape:
+        size *= s
+    return size
+
+
+def _bottleneck(graph: Graph, shapes: GraphShapes, node: Node, nexts: list[Node]) -> bool:
+    """A Linear narrower than what feeds it and than the Linear after it: an autoencoder's code.
+    The two linear maps through it do act as one, of limited rank, and that is the point."""
+    width = _width(shapes, node.id)
+    around = [_width(shapes, n) for n in graph.inputs_of(node.id)] + [_width(shapes, n.id) for n in nexts
+                                                                      if n.kind == "Linear"]
+    return width is not None and bool(around) and all(w is not None and width < w for w in around)
+
+
 def _advice(graph: Graph, shapes: GraphShapes) -> list[Issue]:
     """Warnings: things that run but are probably not what a student meant."""
     out: list[Issue] = []
     for node in graph.nodes.values():
         nexts = [graph.nodes[d] for d in graph.outputs_of(node.id)]
-        if node.kind == "Linear" and any(n.kind == "Linear" for n in nexts):
+        if node.kind == "Linear" and any(n.kind == "Linear" for n in nexts) and not _bottleneck(graph, shapes, node, nexts):
             out.append(Issue(node.id, "warning", f"{_who(node)} feeds another Linear layer with no activation between them; "
                                                  "two linear layers in a row act as one, so add e.g. a ReLU"))
         if node.kind in ("Softmax", "LogSoftmax") and not nexts:

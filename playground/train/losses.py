@@ -45,6 +45,8 @@ def _column(y: torch.Tensor) -> torch.Tensor:
 
 
 def _as_classes(y: torch.Tensor, k: int, task: str) -> torch.Tensor:
+    if not get_task(task).targets.classes:  # pixels in 0..1 (reconstruction): one target per output already
+        return y.float()
     return y if k > 1 else _column(y)
 
 

@@ -85,7 +85,8 @@ def _data_bytes(splits, objective: Objective) -> bytes:
     for name, split in splits.parts().items():
         arrays[f"x_{name}"] = split.x.numpy()
         arrays[f"y_{name}"] = split.y.numpy()
-        arrays[f"t_{name}"] = objective.target(split.y).numpy() if len(split) else split.y.numpy()
+        # what the loss compares with, from the batch path (a reconstruction's targets are its pixels)
+        arrays[f"t_{name}"] = objective.target(split.all()[1]).numpy() if len(split) else split.y.numpy()
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()

@@ -59,9 +59,9 @@ def shape_text(shape: tuple) -> str:
 
 
 def _table() -> dict[str, TaskSpec]:
-    from playground.train.tasks import classification, embedding, regression, segmentation
+    from playground.train.tasks import classification, embedding, reconstruction, regression, segmentation
 
-    specs = [classification.SPEC, regression.SPEC, segmentation.SPEC, embedding.SPEC]
+    specs = [classification.SPEC, regression.SPEC, segmentation.SPEC, embedding.SPEC, reconstruction.SPEC]
     return {s.name: s for s in specs}
 
 

@@ -374,7 +374,10 @@ class DatasetPanel(QWidget):
                 rows.append("<span style='color:#2E7D32'>The network's input fits these samples.</span>")
         if d.get("class_names"):
             names = ", ".join(d["class_names"][:12]) + (" …" if len(d["class_names"]) > 12 else "")
-            rows.append(f"<b>Classes</b> ({d.get('classes', len(d['class_names']))}): {names}")
+            if d.get("classes", 1) == 0:  # labels that only colour plots (reconstruction: the targets are the inputs)
+                rows.append(f"<b>Labels</b> (only colour the plots; the network learns the pictures): {names}")
+            else:
+                rows.append(f"<b>Classes</b> ({d.get('classes', len(d['class_names']))}): {names}")
         if d.get("source"):
             rows.append(f"<b>Source</b>: {d['source']}")
         if d.get("available") is False and not d.get("needs_path"):

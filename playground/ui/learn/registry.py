@@ -30,4 +30,7 @@ LEARN_PANELS = (
     PanelEntry("gan", "GAN on 2-D Data", "playground.ui.gan.view", "GanView", "Ctrl+Alt+G",
                "A generator against a discriminator on 2-D points: the heat map, gradient arrows, noise mesh, "
                "both losses and mode collapse"),
+    PanelEntry("style", "Style Transfer", "playground.ui.learn.style_view", "StyleView", "Ctrl+Alt+8",
+               "Optimize a picture (not the weights) to keep one picture's content and take another's texture "
+               "(Gram matrices), through random or the project's conv layers"),
 )

@@ -67,6 +67,10 @@ class RocPlot(QWidget):
             self.curves.append(curve)
 
 
+#: at most this many (true, predicted) points in the scatter (a reconstruction has one per pixel)
+MAX_POINTS = 20_000
+
+
 class RegressionPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,8 +89,13 @@ class RegressionPlot(QWidget):
     def set_data(self, ev, true: np.ndarray) -> None:
         pred = np.asarray(ev.predictions, dtype=np.float64).ravel()
         true = np.asarray(true, dtype=np.float64).ravel()
+        shown = ""
+        if true.size > MAX_POINTS:  # every pixel of every reconstruction: draw an even sample of them
+            pick = np.linspace(0, true.size - 1, MAX_POINTS).astype(np.int64)
+            shown = f"; {MAX_POINTS:,} of {true.size:,} values drawn"
+            true, pred = true[pick], pred[pick]
         self.numbers.setText(f"MSE {ev.mse:.4g}    MAE {ev.mae:.4g}    R² {ev.r2:.3f}   "
-                             f"({ev.count} examples; points on the dashed line are predicted exactly)")
+                             f"({ev.count} examples; points on the dashed line are predicted exactly{shown})")
         self.scatter.setData(true, pred)
         if true.size:
             lo, hi = float(min(true.min(), pred.min())), float(max(true.max(), pred.max()))

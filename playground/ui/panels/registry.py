@@ -44,6 +44,9 @@ PANELS = (
                "Confusion matrix, precision/recall/F1, ROC curves, misclassified examples and saliency"),
     PanelEntry("embedding", "Embedding", "playground.ui.metric.embedding_view", "EmbeddingPanel", "Alt+7",
                "Metric learning: the embedding as a scatter by class, verification with a threshold, one-shot"),
+    PanelEntry("autoencoder", "Autoencoder", "playground.ui.generative.autoencoder", "AutoencoderPanel", "Alt+8",
+               "An autoencoder's code of every example on the latent plane, reconstructions, and pictures "
+               "decoded from points you click"),
 )
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from playground.core.errors import PlaygroundError
 
 #: the window's own panels; then the training panels and the inside-the-network panels (ui.panels.registry)
-INSIDE = ("activations", "filters", "receptive_field", "boundary", "health", "evaluation", "embedding")
+INSIDE = ("activations", "filters", "receptive_field", "boundary", "health", "evaluation", "embedding", "autoencoder")
 #: the Learn views (ui.learn.registry.LEARN_PANELS)
-LEARN = ("backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit", "gan")
+LEARN = ("backprop", "optimizer", "landscape", "activation", "loss", "conv", "fit", "gan", "style")
 PANELS = ("layers", "inspector", "dataset", "problems", "summary", "code", "curves", "training") + INSIDE + LEARN
 
 

@@ -10,6 +10,7 @@ import torch
 from playground.core.errors import DataError
 from playground.data import DATASETS, DatasetInfo, DatasetSpec, Splits, TensorSplit, list_datasets, load
 from playground.data.spec import TASKS
+from playground.data.targets import target_form
 
 BUILT_IN = [name for name, spec in DATASETS.items() if spec.group not in ("files",)]
 REQUIRED = {"circle", "xor", "gauss", "spiral", "moons", "plane", "multi_gauss", "sine", "step", "abs",
@@ -29,7 +30,7 @@ def test_record_is_complete(name):
     assert spec.title and spec.source
     assert spec.description and "\n" not in spec.description and len(spec.description) < 120
     assert callable(spec.loader) and isinstance(spec.available(), bool)
-    if spec.task != "regression" and spec.input_shape is not None:
+    if target_form(spec.task).classes and spec.input_shape is not None:  # reconstruction: labels colour plots only
         assert spec.num_classes == len(spec.classes) >= 2
     for key, p in spec.parameters.items():
         assert p.doc
@@ -59,12 +60,14 @@ def test_built_in_dataset_loads_with_consistent_shapes(name):
     assert all(isinstance(p, TensorSplit) for p in (s.train, s.val, s.test))
     assert s.info.input_shape == spec.input_shape and s.info.task == spec.task
     assert s.info.target_shape == spec.target_shape
+    from_inputs = target_form(s.info.task).from_inputs  # reconstruction: stored y are the class labels
     for part in (s.train, s.val, s.test):
         assert tuple(part.x.shape[1:]) == s.info.input_shape
-        assert tuple(part.y.shape[1:]) == s.info.target_shape
+        assert tuple(part.y.shape[1:]) == (() if from_inputs else s.info.target_shape)
         assert part.x.dtype == (torch.uint8 if len(s.info.input_shape) == 3 else torch.float32)
         assert part.y.dtype == (torch.float32 if s.info.task in ("regression", "detection") else torch.int64)
     x, y = s.train.batch(torch.arange(5))
+    assert tuple(y.shape[1:]) == s.info.target_shape  # what the loss compares outputs with
     assert x.dtype == torch.float32 and x.shape == (5, *s.info.input_shape)
     assert torch.isfinite(x).all()
     if s.info.task == "classification":
