@@ -131,7 +131,8 @@ def export_script(project, path, *, takeaway=None, splits=None) -> list[Path]:
     x, _ = splits.train.batch(torch.arange(1), augment=False)
     with torch.no_grad():
         out_shape = tuple(model.eval()(x).shape[1:])
-    objective = Objective.build(config.loss, config.loss_params, splits.info, out_shape)
+    objective = Objective.build(config.loss, config.loss_params, splits.info, out_shape,
+                                train_targets=splits.train.y)
     get_loss(objective.name)
     data = data_file(path)
     atomic_write_bytes(data, _data_bytes(splits, objective))
