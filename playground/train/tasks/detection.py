@@ -44,6 +44,12 @@ def predict(out, threshold: float, anchors) -> list:
     return [detect(b, s, c, threshold, evaluation.IOU_THRESHOLD) for b, s, c in zip(boxes, conf, cls)]
 
 
+def export_decode(objective) -> dict:
+    """What an exported ``.py`` needs to turn the head's outputs into boxes (``nn.detection_head``)."""
+    return {"kind": "yolo", "anchors": [list(map(float, a)) for a in objective.settings["anchors"]],
+            "conf_threshold": evaluation.CONF_THRESHOLD, "iou_threshold": evaluation.IOU_THRESHOLD}
+
+
 def _summary(ev) -> str:
     d = ev.detection
     per_class = ", ".join(f"{name} {ap:.3f}" for name, ap in zip(d.class_names, d.ap) if np.isfinite(ap))
@@ -55,7 +61,7 @@ SPEC = TaskSpec(
     losses=("yolo",), default_loss=lambda outputs: "yolo", check_output=_check, predict=predict,
     split_metrics=evaluation.split_metrics, evaluate=evaluation.evaluate,
     test_keys=("loss", "map50", "ap", "class_names", "anchors", "grid"), summary=_summary,
-    classifies=False, predict_settings=("anchors",), keeps_images=True,
+    classifies=False, predict_settings=("anchors",), keeps_images=True, export_decode=export_decode,
     ui_thumbnail="playground.ui.task_views:boxes_thumbnail",
     ui_evaluation="playground.ui.tasks.detection_view:DetectionPage",
 )

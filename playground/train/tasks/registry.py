@@ -17,6 +17,8 @@ beside this one) and ``get_task``. A record holds everything that differs betwee
   ``evaluate(objective, out, y, class_names, loss)`` -> ``Evaluation`` (the Evaluation panel and
   ``train --out``), also given ``images=`` (the inputs as 0..1 pictures) when ``keeps_images``; ``test_keys``: the keys ``playground train --out`` promises under ``test``;
   ``summary(evaluation)``: the CLI's one line about the test split.
+- ``export_decode(objective)`` -> the plain data an exported ``.py`` needs to decode outputs
+  (``nn.export_bundle.Preprocessing.decode``, e.g. the YOLO anchors and thresholds); None: argmax.
 - UI hooks, as ``"module:attribute"`` strings so this stays free of Qt and the UI resolves them
   (``playground.ui.task_views.resolve``): ``ui_thumbnail`` draws one example (image + label) as a
   picture and caption in the dataset preview and galleries; ``ui_evaluation`` names an extra page
@@ -51,6 +53,7 @@ class TaskSpec:
     classifies: bool = True
     predict_settings: tuple[str, ...] = ()
     keeps_images: bool = False
+    export_decode: Callable[[Any], dict] | None = None
     ui_thumbnail: str = ""
     ui_evaluation: str = ""
 
