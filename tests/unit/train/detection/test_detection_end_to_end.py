@@ -100,3 +100,16 @@ def test_exported_py_decodes_boxes_like_the_app(tmp_path):
         assert classes == w.classes.tolist()
         np.testing.assert_allclose(np.asarray(scores), w.scores, atol=1e-5)
         np.testing.assert_allclose(np.asarray(boxes).reshape(-1, 4), w.boxes, atol=1e-5)
+
+
+def test_training_script_export_refuses_the_yolo_loss_before_writing_anything(tmp_path):
+    import pytest
+
+    from playground.core.errors import ExportError
+    from playground.train.script_export import export_script
+
+    project = load_project("yolo_small")
+    project.dataset = dict(SMALL)
+    with pytest.raises(ExportError, match="cannot carry the YOLO") as caught:
+        export_script(project, tmp_path / "train.py")
+    assert "export the network" in str(caught.value) and list(tmp_path.iterdir()) == []
