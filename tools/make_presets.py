@@ -161,7 +161,7 @@ PRESETS = {
 TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epochs": 300},
             "fcn_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8},
             "unet_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 6},
-            "yolo_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 15}}
+            "yolo_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8}}
 
 #: dataset settings a preset starts with ({} otherwise)
 DATA_PARAMS = {"fcn_small": {"mask": "per shape"}, "unet_small": {"mask": "per shape"}}
