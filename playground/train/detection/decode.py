@@ -1,7 +1,8 @@
 """From the YOLO head's outputs to boxes: decoding every cell and anchor, IoU, and non-max suppression.
 
-Owns ``decode_grid`` (torch: every cell and anchor's box, confidence = objectness x class
-probability, and class), box format conversion, ``iou_matrix``, ``nms`` (greedy: keep the
+Owns ``decode_grid`` (every cell and anchor's box, confidence = objectness x class probability,
+and class, as numpy; the torch maths is ``nn/detection_head.py``'s, which exports carry), box
+format conversion, ``iou_matrix``, ``nms`` (greedy: keep the
 highest score, drop every other box overlapping it by more than the IoU threshold, repeat),
 ``batched_nms`` (the same per class) and ``detect`` (confidence threshold, then NMS per class) on
 numpy arrays, which the Evaluation panel re-runs live as its sliders move. Candidates are ordered

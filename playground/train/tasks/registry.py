@@ -15,7 +15,8 @@ beside this one) and ``get_task``. A record holds everything that differs betwee
   ``classifies``: predictions are one class label per example or pixel.
 - ``split_metrics(objective, out, y, loss)`` -> ``SplitMetrics`` (per epoch) and
   ``evaluate(objective, out, y, class_names, loss)`` -> ``Evaluation`` (the Evaluation panel and
-  ``train --out``), also given ``images=`` (the inputs as 0..1 pictures) when ``keeps_images``; ``test_keys``: the keys ``playground train --out`` promises under ``test``;
+  ``train --out``), also given ``images=`` (the inputs as 0..1 pictures) when ``keeps_images``;
+  ``test_keys``: the keys ``playground train --out`` promises under ``test``;
   ``summary(evaluation)``: the CLI's one line about the test split.
 - ``export_decode(objective)`` -> the plain data an exported ``.py`` needs to decode outputs
   (``nn.export_bundle.Preprocessing.decode``, e.g. the YOLO anchors and thresholds); None: argmax.
@@ -24,7 +25,7 @@ beside this one) and ``get_task``. A record holds everything that differs betwee
   picture and caption in the dataset preview and galleries; ``ui_evaluation`` names an extra page
   of the Evaluation panel for this task ("" = only the panel's standard views).
 
-Adding a task (detection, metric learning, ...) is one ``TargetForm``, one module here with its
+Adding a task (metric learning, generative, ...) is one ``TargetForm``, one module here with its
 parts and one ``TaskSpec`` in ``TASKS``; the Trainer stays task-agnostic.
 """
 
