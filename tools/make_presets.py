@@ -125,6 +125,19 @@ def unet_small(g):
     chain(g, x, [("Conv2d", {"filters": SEG_CLASSES, "kernel_size": 1})])
 
 
+DETECT_CLASSES, DETECT_ANCHORS = 4, 3  # shapes_detect's shape kinds; anchors per grid cell
+
+
+def yolo_small(g):
+    """YOLO at toy size: three poolings take the 64x64 picture to an 8x8 grid of 8-pixel cells, and a
+    1x1 convolution gives every cell, for each of 3 anchors, 4 box numbers, objectness and 4 class scores."""
+    image = ("ImageInput", {"channels": 1, "height": 64, "width": 64})
+    bn = ("BatchNorm", {})
+    chain(g, None, [image, conv(8), bn, R, POOL, conv(16), bn, R, POOL, conv(32), bn, R, POOL,
+                    conv(64), bn, R, conv(64), bn, R,
+                    ("Conv2d", {"filters": DETECT_ANCHORS * (5 + DETECT_CLASSES), "kernel_size": 1})])
+
+
 def fit_1d(g):
     chain(g, None, [("VectorInput", {"features": 1}), fc(8, "xavier_uniform"), T, fc(1, "xavier_uniform")])
 
@@ -220,6 +233,9 @@ PRESETS = {
     "style_transfer": ("Style transfer (small conv net)", "A small convolutional network for the shapes; train it, "
                        "then open Learn > Style Transfer to paint a picture's content in another's texture through "
                        "its conv layers (Gram matrices).", style_transfer, "shapes"),
+    "yolo_small": ("YOLO (small)", "A one-look detector: an 8x8 grid over the picture, and in every cell 3 anchor "
+                   "boxes, each with its position and size, how sure it is that a shape is there, and which shape.",
+                   yolo_small, "shapes_detect"),
 }
 
 #: training settings a preset starts with (the defaults otherwise)
@@ -234,7 +250,8 @@ TRAINING = {"fit_1d": {"optimizer": "adam", "lr": 0.02, "batch_size": 32, "epoch
             "transfer_source_digits": {"optimizer": "adam", "lr": 0.002, "batch_size": 64, "epochs": 10},
             "transfer_target": {"optimizer": "adam", "lr": 0.002, "batch_size": 20, "epochs": 30},
             "gan_ring": {"optimizer": "adam", "optimizer_params": {"beta1": 0.5}, "lr": 0.002, "batch_size": 64,
-                         "epochs": 300}}
+                         "epochs": 300},
+            "yolo_small": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 8}}
 TRAINING.update({"autoencoder_digits": {"optimizer": "adam", "lr": 0.003, "batch_size": 32, "epochs": 60},
                  "style_transfer": {"optimizer": "adam", "lr": 0.002, "batch_size": 32, "epochs": 3}})
 

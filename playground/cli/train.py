@@ -25,7 +25,7 @@ HELP = "train a network headless: progress bar, summary, and a JSON report with 
 # kept in step with the registries by tests/unit/train/test_train_cli.py
 OPTIMIZER_NAMES = "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw"
 LOSS_NAMES = ("auto, mse, mae, huber, cross_entropy, bce, hinge, focal, perceptron, dice, iou, ce_dice, "
-              "contrastive, triplet, triplet_hard, triplet_semihard")
+              "contrastive, triplet, triplet_hard, triplet_semihard, yolo")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -180,7 +180,7 @@ def report(args, project, config, splits, result, engine: str = "torch") -> dict
         row = {"epoch": rec.epoch, "step": rec.step, "lr": rec.lr, "penalty": rec.penalty,
                "samples_per_s": rec.samples_per_s, "seconds": rec.seconds}
         for split, metrics in (("train", rec.train), ("val", rec.val)):
-            for name in ("loss", "accuracy", "mse", "r2"):
+            for name in ("loss", "accuracy", "mse", "r2", "map50"):
                 value = getattr(metrics, name) if metrics is not None else None
                 if value is not None:
                     row[f"{split}_{name}"] = value

@@ -21,7 +21,8 @@ def _counts(part: TensorSplit, splits: Splits) -> dict[str, int]:
     names = splits.info.class_names
     if not target_form(splits.info.task).classes or len(part) == 0:
         return {name: 0 for name in names}
-    counts = torch.bincount(part.y.reshape(-1), minlength=len(names))  # pixels, for masks
+    form = target_form(splits.info.task)
+    counts = torch.bincount(form.class_labels(part.y), minlength=len(names))  # pixels for masks, boxes for boxes
     return {name: int(c) for name, c in zip(names, counts.tolist())}
 
 

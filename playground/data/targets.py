@@ -11,8 +11,21 @@ adds one ``TargetForm`` here and one ``TaskSpec`` there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+
+import torch
 
 from playground.core.errors import DataError
+
+
+def every_label(y: torch.Tensor) -> torch.Tensor:
+    """Class labels (N,) or masks (N, H, W) -> every label, flat (one per example or pixel)."""
+    return y.reshape(-1)
+
+
+def box_labels(y: torch.Tensor) -> torch.Tensor:
+    """Padded boxes (N, K, 6: present, class, ...) -> the class of every present box, int64."""
+    return y[..., 1][y[..., 0] > 0.5].long()
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,7 @@ class TargetForm:
     unit: str = "samples"
     no_augmentation: str = ""  # why image augmentation cannot follow these targets ("" = it can)
     from_inputs: bool = False  # the targets are the inputs themselves (pixels in 0..1); stored labels only colour plots
+    class_labels: Callable[[torch.Tensor], torch.Tensor] = every_label  # the class of each counted thing
 
 
 TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
@@ -39,7 +53,8 @@ TARGET_FORMS: dict[str, TargetForm] = {f.task: f for f in (
                per_pixel=True, unit="pixels"),
     TargetForm("detection", "up to K boxes per image, float32 (N, K, 6): present, class, cx, cy, w, h in 0..1",
                classes=True, unit="boxes",
-               no_augmentation="flips, shifts and turns would move the shapes away from their boxes"),
+               no_augmentation="flips, shifts and turns would move the shapes away from their boxes",
+               class_labels=box_labels),
     TargetForm("embedding", "one class label per example, int64 (N,); the loss compares examples in pairs or "
                "triplets inside each batch", classes=True, per_example=True),
     TargetForm("reconstruction", "the input images themselves, float32 pixels in 0..1 (N, C, H, W); "

@@ -5,7 +5,10 @@ Owns ``Preprocessing`` (the stored-to-input conversion the app applies to every 
 plus the class names, the task and a description of the expected raw input) and ``WeightsNote`` (which
 weights an export holds: "trained weights, step 1,240, val accuracy 0.91" or "initial weights: nothing
 trained yet"). ``Preprocessing.source()`` writes the ``preprocess()`` / ``predict()`` / ``load_model()``
-functions that the generated ``.py`` carries next to ``Model``; they need only torch.
+functions that the generated ``.py`` carries next to ``Model``; they need only torch. A task whose
+outputs need decoding names it in ``decode`` (``{"kind": "yolo", "anchors": ..., thresholds}``);
+``DECODERS`` maps that kind to the ``predict()`` it gets (the YOLO one copies
+``nn/detection_head.py``'s functions and returns boxes, scores and classes after NMS).
 Plain data only: no dataset or trainer imports (``train/takeaway.py`` fills these from a run).
 """
 
@@ -35,6 +38,7 @@ class Preprocessing:
     task: str = "classification"
     class_names: tuple[str, ...] = ()
     dataset: str = ""
+    decode: dict = field(default_factory=dict)  # how outputs become predictions beyond argmax (DECODERS)
 
     @property
     def raw_input(self) -> str:
@@ -51,7 +55,7 @@ class Preprocessing:
         return cls(tuple(int(v) for v in data["input_shape"]), str(data.get("kind", "points")),
                    float(data.get("scale", 1.0)), data.get("mean", 0.0), data.get("std", 1.0),
                    str(data.get("task", "classification")), tuple(str(c) for c in data.get("class_names", ())),
-                   str(data.get("dataset", "")))
+                   str(data.get("dataset", "")), dict(data.get("decode") or {}))
 
     def source(self, weights_file: str = "") -> str:
         """``PREPROCESSING``, ``CLASS_NAMES``, ``preprocess``, ``load_model`` and ``predict`` as Python."""
@@ -87,17 +91,49 @@ class Preprocessing:
             "    return model.eval()",
             "",
             "",
-            "@torch.no_grad()",
-            "def predict(raw, model=None):",
-            '    """Raw data in; for classification (class indices, class names), else the model\'s outputs."""',
-            "    model = model if model is not None else load_model()",
-            "    out = model.eval()(preprocess(raw))",
-            '    if PREPROCESSING["task"] == "classification" and CLASS_NAMES:',
-            "        index = out.argmax(dim=1)",
-            "        return index, [CLASS_NAMES[i] for i in index.tolist()]",
-            "    return out",
-            "",
-        ])
+        ] + DECODERS.get(self.decode.get("kind", ""), _plain_predict)())
+
+
+def _plain_predict() -> list[str]:
+    return [
+        "@torch.no_grad()",
+        "def predict(raw, model=None):",
+        '    """Raw data in; for classification (class indices, class names), else the model\'s outputs."""',
+        "    model = model if model is not None else load_model()",
+        "    out = model.eval()(preprocess(raw))",
+        '    if PREPROCESSING["task"] == "classification" and CLASS_NAMES:',
+        "        index = out.argmax(dim=1)",
+        "        return index, [CLASS_NAMES[i] for i in index.tolist()]",
+        "    return out",
+        "",
+    ]
+
+
+def _yolo_predict() -> list[str]:
+    from playground.nn.module_source import definition_source
+
+    functions = [definition_source("playground.nn", "detection_head.py", name)
+                 for name in ("split_head", "decode_head", "nms", "detect")]
+    return [
+        "# Decoding the YOLO head (copied from Playground's nn/detection_head.py): every grid cell and anchor",
+        "# gives a box; the unsure ones are dropped, then non-max suppression within each class.",
+        'DECODE = PREPROCESSING["decode"]  # anchors (B, 2) as image fractions, default thresholds',
+        "", "",
+        "\n\n\n".join(functions),
+        "", "",
+        "@torch.no_grad()",
+        'def predict(raw, model=None, conf_threshold=DECODE["conf_threshold"], iou_threshold=DECODE["iou_threshold"]):',
+        '    """Raw images in; per image (boxes (D, 4) as corners x0, y0, x1, y1 in image fractions, scores (D,),',
+        '    class indices (D,)) after the confidence threshold and NMS; CLASS_NAMES[i] names class i."""',
+        "    model = model if model is not None else load_model()",
+        "    out = model.eval()(preprocess(raw))",
+        '    return detect(out, DECODE["anchors"], conf_threshold, iou_threshold)',
+        "",
+    ]
+
+
+#: ``Preprocessing.decode["kind"]`` -> the lines of its ``predict()`` ("" or unknown: argmax or raw outputs)
+DECODERS = {"yolo": _yolo_predict}
 
 
 @dataclass(frozen=True)

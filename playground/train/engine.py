@@ -101,7 +101,7 @@ class Trainer(Controls, LoopRules):
                 f"the network cannot take examples of shape {tuple(x.shape[1:])} from dataset '{self.info.name}' "
                 f"({first})", where="model", fix="make the input layer match the dataset") from None
         return Objective.build(self.config.loss, self.config.loss_params, self.info, tuple(out.shape[1:]),
-                               last=probes.output_kind(self.model))
+                               last=probes.output_kind(self.model), train_targets=getattr(split, "y", None))
 
     def _new_run(self) -> None:
         """Counters, optimizer, history and random streams for a run starting at the current weights."""

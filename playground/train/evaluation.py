@@ -3,7 +3,8 @@
 Owns ``model_outputs`` (the model over many examples in evaluation mode, in chunks),
 ``split_metrics`` (the per-epoch numbers: loss, accuracy or MSE and R^2) and ``evaluate`` with its
 ``Evaluation`` record (confusion matrix, per-class precision/recall/F1, ROC and AUC, the indices of
-misclassified examples; MSE/MAE/R^2 for regression; IoU and Dice for segmentation). Which numbers a
+misclassified examples; MSE/MAE/R^2 for regression; IoU and Dice for segmentation; boxes, AP and
+mAP@0.5 for detection). Which numbers a
 task gets is its record's business (``playground/train/tasks``); the maths lives in ``metrics.py``.
 """
 
@@ -76,6 +77,8 @@ class Evaluation:
     dice: float | None = None  # the mean of ``dice_per_class`` over the classes present
     example_iou: np.ndarray | None = None  # (N,) each image's mean IoU (worst examples first when sorted)
     scores: dict[str, Any] = field(default_factory=dict)  # a task's own numbers (metric learning), in to_dict
+    images: np.ndarray | None = None  # (N, C, H, W) float32 inputs rescaled to 0..1 per image (``keeps_images``)
+    detection: Any = None  # detection: a train.detection.evaluation.DetectionEvaluation (boxes, AP, mAP@0.5)
 
     def to_dict(self, curves: bool = False) -> dict[str, Any]:
         """JSON-ready numbers (the ROC curves themselves only with ``curves=True``)."""
@@ -93,6 +96,9 @@ class Evaluation:
                 data.update(pixel_accuracy=self.accuracy, iou=self.iou, mean_iou=self.mean_iou,
                             dice_per_class=self.dice_per_class, dice=self.dice)
         elif not self.scores:
+        elif self.detection is not None:
+            data.update(class_names=list(self.class_names), **self.detection.to_dict(curves))
+        else:
             data.update(mse=self.mse, mae=self.mae, r2=self.r2)
         data.update(self.scores)
         return plain_json(data)
@@ -109,4 +115,14 @@ def evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, objective
         return Evaluation(objective.task, float("nan"), 0)
     y = y.to(out.device)
     loss = float(objective.loss(out, objective.target(y)))
-    return objective.kind.evaluate(objective, out, y, tuple(class_names), loss)
+    kind = objective.kind
+    extra = {"images": display_images(x)} if kind.keeps_images else {}
+    return kind.evaluate(objective, out, y, tuple(class_names), loss, **extra)
+
+
+def display_images(x: torch.Tensor) -> np.ndarray:
+    """Network inputs (N, C, H, W) -> float32 pictures, each stretched to 0..1 (undoes any per-channel
+    normalization up to contrast) for drawing predictions over them."""
+    flat = x.detach().float().reshape(len(x), -1)
+    low, high = flat.min(1, keepdim=True).values, flat.max(1, keepdim=True).values
+    return ((flat - low) / (high - low).clamp_min(1e-12)).reshape(x.shape).cpu().numpy()

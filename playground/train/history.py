@@ -21,6 +21,7 @@ class SplitMetrics:
     accuracy: float | None = None  # classification and segmentation (pixel accuracy)
     mse: float | None = None  # regression
     r2: float | None = None  # regression
+    map50: float | None = None  # detection: mean average precision at IoU 0.5
 
 
 @dataclass(frozen=True)

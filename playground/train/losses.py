@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 
 from playground.train import metric_losses
+from playground.train.detection.anchors import anchors_from_targets
+from playground.train.detection.yolo_loss import yolo_loss
 from playground.train.registry import Choice, Setting, lookup
 from playground.train.tasks import get_task
 
@@ -29,7 +31,10 @@ class LossSpec(Choice):
     ``family`` is "classification" (needs class labels) or "regression" (any numbers; on a
     classification task the labels become one-hot or 0/1 targets). ``outputs`` says which output
     sizes work on classification: "one" (1 logit), "classes" (one per class) or "both".
-    ``threshold`` turns a single output into a class: above it means class 1.
+    ``threshold`` turns a single output into a class: above it means class 1 (for the YOLO loss:
+    the confidence a box needs to be drawn). ``from_data(train_targets, num_classes, out_shape)``,
+    when set, gives settings learnt from the training split's targets before training (the YOLO
+    loss's anchors, by k-means on the true boxes' sizes); ``Objective.build`` adds them.
     """
 
     fn: Callable[..., torch.Tensor] = F.mse_loss
@@ -37,6 +42,7 @@ class LossSpec(Choice):
     family: str = "regression"
     outputs: str = "both"
     threshold: float = 0.0
+    from_data: Callable[[torch.Tensor, int, tuple], dict] | None = None
 
 
 def _column(y: torch.Tensor) -> torch.Tensor:
@@ -194,6 +200,25 @@ LOSSES: dict[str, LossSpec] = _table(
           ("triplet_semihard", "Triplet (semi-hard mining)", "semi-hard",
            "per positive pair the nearest negative still farther than the positive (FaceNet)."))),
 )
+
+def _yolo(out, y, anchors=None, lambda_coord=5.0, lambda_noobj=0.5):
+    return yolo_loss(out, y, anchors, lambda_coord, lambda_noobj)
+
+
+def _yolo_anchors(train_targets: torch.Tensor, num_classes: int, out_shape: tuple) -> dict:
+    """One anchor per ``5 + C`` output channels, sized by k-means on the training boxes (seeded)."""
+    count = max(int(out_shape[0]) // (5 + num_classes), 1) if out_shape else 1
+    return {"anchors": anchors_from_targets(train_targets, count).round(6).tolist()}
+
+
+LOSSES.update(_table(
+    LossSpec("yolo", "YOLO (boxes)",
+             "Per grid cell and anchor: squared error of the responsible box's position and size, "
+             "objectness by binary cross-entropy, cross-entropy of its class; for detection.",
+             {"lambda_coord": Setting(5.0, 0.0, 100.0, "weight of the box position and size errors"),
+              "lambda_noobj": Setting(0.5, 0.0, 100.0, "weight of objectness where no box is (most cells)")},
+             _yolo, lambda y, k, task: y, "detection", "both", 0.25, from_data=_yolo_anchors),
+))
 
 #: output layer kind -> the loss its outputs need (an output that is not a score)
 OUTPUT_LOSSES = {"Step": "perceptron"}

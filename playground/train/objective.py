@@ -31,9 +31,12 @@ class Objective:
         return get_task(self.task)
 
     @classmethod
-    def build(cls, loss: str, loss_params: dict, info, out_shape: tuple, last: str | None = None) -> "Objective":
+    def build(cls, loss: str, loss_params: dict, info, out_shape: tuple, last: str | None = None,
+              train_targets: torch.Tensor | None = None) -> "Objective":
         """Check and build; ``info`` is the DatasetInfo, ``out_shape`` the model's output per sample,
-        ``last`` the kind of its output layer (a Step's 0/1 output needs the perceptron rule)."""
+        ``last`` the kind of its output layer (a Step's 0/1 output needs the perceptron rule),
+        ``train_targets`` the training split's labels/targets, for a loss whose settings come from
+        the data (``LossSpec.from_data``: the YOLO loss's anchors)."""
         out_shape = tuple(out_shape)
         outputs = out_shape[0] if out_shape else 1
         name = auto_loss(info.task, outputs, last) if loss == "auto" else loss
@@ -43,7 +46,13 @@ class Objective:
             raise TrainingError(problems[0], where=f"loss '{name}'",
                                 fix=None)
         spec = get_loss(name)
-        return cls(spec, spec.resolve(loss_params if loss != "auto" else {}), info.task, outputs, info.num_classes)
+        settings = spec.resolve(loss_params if loss != "auto" else {})
+        if spec.from_data is not None:
+            if train_targets is None or len(train_targets) == 0:
+                raise TrainingError(f"{spec.title} learns its settings from the training targets, and there are none",
+                                    where=f"loss '{name}'", fix="use more samples or a larger training fraction")
+            settings.update(spec.from_data(train_targets, info.num_classes, out_shape))
+        return cls(spec, settings, info.task, outputs, info.num_classes)
 
     @property
     def name(self) -> str:
@@ -63,8 +72,10 @@ class Objective:
         return self.spec.fn(out, target, **self.settings)
 
     def predict(self, out: torch.Tensor) -> torch.Tensor:
-        """The task's decoding: class labels (B,) or (B, H, W), or the outputs themselves for regression."""
-        return self.kind.predict(out, self.spec.threshold)
+        """The task's decoding: class labels (B,) or (B, H, W), the outputs themselves for regression,
+        boxes per image for detection (the settings it names in ``predict_settings``, e.g. anchors)."""
+        kind = self.kind
+        return kind.predict(out, self.spec.threshold, **{k: self.settings[k] for k in kind.predict_settings})
 
     def probabilities(self, out: torch.Tensor) -> torch.Tensor:
         """Class probabilities (B, C) (classes along dim 1), for ROC curves and confidence."""

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from playground.core.errors import ExportError
 from playground.core.files import atomic_write_bytes, atomic_write_text
 from playground.nn.build import build_module
 from playground.nn.codegen import generate_source
@@ -46,6 +47,10 @@ LOSS_SOURCES = {
 
 
 def _loss_code(name: str, settings: dict) -> str:
+    if name not in LOSS_SOURCES:
+        raise ExportError(f"the training script cannot carry the {get_loss(name).title} loss yet",
+                          where=f"loss '{name}'", fix=f"export the network (.py or .pt) instead, or train with one "
+                          f"of: {', '.join(LOSS_SOURCES)}")
     entry = LOSS_SOURCES[name]
     if isinstance(entry, str):
         parts, function = [entry], entry.split("(")[0].removeprefix("def ")
@@ -136,8 +141,9 @@ def export_script(project, path, *, takeaway=None, splits=None) -> list[Path]:
     x, _ = splits.train.batch(torch.arange(1), augment=False)
     with torch.no_grad():
         out_shape = tuple(model.eval()(x).shape[1:])
-    objective = Objective.build(config.loss, config.loss_params, splits.info, out_shape)
-    get_loss(objective.name)
+    objective = Objective.build(config.loss, config.loss_params, splits.info, out_shape,
+                                train_targets=splits.train.y)
+    _loss_code(objective.name, dict(objective.settings))  # a loss the script cannot carry: refused before any file
     data = data_file(path)
     atomic_write_bytes(data, _data_bytes(splits, objective))
     source = script_source(project, config, objective, data.name, bool(splits.train.augmented))

@@ -5,9 +5,14 @@ running) with a ``WeightsNote`` ("trained weights, step 1,240, val accuracy 0.91
 preprocessing measured on its training split. ``takeaway_for(project)`` is the same without a run:
 initial weights (a fresh build), and the preprocessing of the project's dataset when it can be loaded
 (``None`` when it cannot, e.g. files not downloaded: the export then says it carries none).
+A task that decodes its outputs (detection: anchors and thresholds) adds its ``export_decode``
+data to the preprocessing: from the run's objective, or, without a run, from an objective fitted
+to the project's network and training split.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from playground.core.errors import PlaygroundError
 from playground.nn.export_bundle import Preprocessing, TakeAway, WeightsNote
@@ -21,6 +26,35 @@ def preprocessing_of(splits) -> Preprocessing:
                          tuple(info.class_names), info.name)
 
 
+def decode_of(objective) -> dict:
+    """The task's decoding data for an export ({} when its outputs need none)."""
+    hook = objective.kind.export_decode
+    return hook(objective) if hook is not None else {}
+
+
+def _decode_without_run(project, splits, seed: int) -> dict:
+    """``decode_of`` an objective fitted to the project's network and training split ({} if it fails)."""
+    import torch
+
+    from playground.nn.build import build_module
+    from playground.train.config import TrainConfig
+    from playground.train.objective import Objective
+    from playground.train.tasks import get_task
+
+    if get_task(splits.info.task).export_decode is None or not len(splits.train):
+        return {}
+    try:
+        config = TrainConfig.from_dict(project.training)
+        x, _ = splits.train.batch(torch.arange(1), augment=False)
+        with torch.no_grad():
+            out_shape = tuple(build_module(project.graph, seed=seed).eval()(x).shape[1:])
+        objective = Objective.build(config.loss, config.loss_params, splits.info, out_shape,
+                                    train_targets=splits.train.y)
+    except (PlaygroundError, RuntimeError, ValueError):
+        return {}
+    return decode_of(objective)
+
+
 def note_of(trainer) -> WeightsNote:
     if trainer.step_count <= 0:  # untrained, or weights opened from an exported .pt (the app sets loaded_note)
         return getattr(trainer, "loaded_note", None) or WeightsNote()
@@ -30,7 +64,8 @@ def note_of(trainer) -> WeightsNote:
 
 def takeaway_of(trainer) -> TakeAway:
     state = {k: v.detach().cpu().clone() for k, v in trainer.model.state_dict().items()}
-    return TakeAway(state, note_of(trainer), preprocessing_of(trainer.splits))
+    return TakeAway(state, note_of(trainer),
+                    replace(preprocessing_of(trainer.splits), decode=decode_of(trainer.objective)))
 
 
 def takeaway_for(project, seed: int = 0) -> TakeAway:
@@ -41,7 +76,8 @@ def takeaway_for(project, seed: int = 0) -> TakeAway:
         splits = load_settings(dict(project.dataset or {}), seed)
     except PlaygroundError:
         return TakeAway()
-    return TakeAway(None, WeightsNote(), preprocessing_of(splits))
+    return TakeAway(None, WeightsNote(), replace(preprocessing_of(splits),
+                                                 decode=_decode_without_run(project, splits, seed)))
 
 
 def takeaway_from_checkpoint(project, path) -> TakeAway:

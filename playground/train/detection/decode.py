@@ -1,7 +1,8 @@
 """From the YOLO head's outputs to boxes: decoding every cell and anchor, IoU, and non-max suppression.
 
-Owns ``decode_grid`` (torch: every cell and anchor's box, confidence = objectness x class
-probability, and class), box format conversion, ``iou_matrix``, ``nms`` (greedy: keep the
+Owns ``decode_grid`` (every cell and anchor's box, confidence = objectness x class probability,
+and class, as numpy; the torch maths is ``nn/detection_head.py``'s, which exports carry), box
+format conversion, ``iou_matrix``, ``nms`` (greedy: keep the
 highest score, drop every other box overlapping it by more than the IoU threshold, repeat),
 ``batched_nms`` (the same per class) and ``detect`` (confidence threshold, then NMS per class) on
 numpy arrays, which the Evaluation panel re-runs live as its sliders move. Candidates are ordered
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .yolo_loss import split_head
+from playground.nn.detection_head import decode_head
 
 
 def cxcywh_to_xyxy(boxes):
@@ -28,20 +29,10 @@ def cxcywh_to_xyxy(boxes):
 @torch.no_grad()
 def decode_grid(out: torch.Tensor, anchors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every candidate of (N, B*(5+C), S_h, S_w) outputs: boxes (N, K, 4) xyxy as image fractions,
-    confidences (N, K) and classes (N, K), with K = B*S_h*S_w, as numpy."""
-    anchors = torch.as_tensor(np.asarray(anchors), dtype=out.dtype, device=out.device)
-    p = split_head(out, len(anchors))  # (N, B, S_h, S_w, 5+C)
-    n, b, sh, sw, _ = p.shape
-    cols = torch.arange(sw, device=out.device, dtype=out.dtype)
-    rows = torch.arange(sh, device=out.device, dtype=out.dtype)[:, None]
-    cx = (cols + torch.sigmoid(p[..., 0])) / sw
-    cy = (rows + torch.sigmoid(p[..., 1])) / sh
-    w = anchors[:, 0, None, None] * torch.exp(p[..., 2].clamp(max=10))
-    h = anchors[:, 1, None, None] * torch.exp(p[..., 3].clamp(max=10))
-    conf, cls = (torch.sigmoid(p[..., 4:5]) * torch.softmax(p[..., 5:], -1)).max(-1)
-    boxes = cxcywh_to_xyxy(torch.stack([cx, cy, w, h], -1)).reshape(n, -1, 4)
-    return (boxes.double().cpu().numpy(), conf.reshape(n, -1).double().cpu().numpy(),
-            cls.reshape(n, -1).cpu().numpy())
+    confidences (N, K) and classes (N, K), with K = B*S_h*S_w, as numpy (``nn.detection_head``'s
+    ``decode_head``, the decoding an exported detector carries)."""
+    boxes, conf, cls = decode_head(out, torch.as_tensor(np.asarray(anchors), dtype=out.dtype))
+    return boxes.double().cpu().numpy(), conf.double().cpu().numpy(), cls.cpu().numpy()
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -57,16 +48,18 @@ def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
     """Indices of the boxes kept, highest score first: a box is dropped when it overlaps an already
-    kept one by IoU > ``iou_threshold``. Equal scores keep their original order."""
+    kept one by IoU > ``iou_threshold``. Equal scores keep their original order. (All overlaps are
+    computed once; the greedy pass then only reads rows of kept boxes.)"""
     order = np.argsort(-np.asarray(scores), kind="stable")
-    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)[order]
+    over = iou_matrix(boxes, boxes) > iou_threshold  # (K, K)
+    alive = np.ones(len(order), dtype=bool)
     keep: list[int] = []
-    while order.size:
-        best = order[0]
-        keep.append(int(best))
-        rest = order[1:]
-        order = rest[iou_matrix(boxes[best:best + 1], boxes[rest])[0] <= iou_threshold]
-    return np.asarray(keep, dtype=np.int64)
+    for i in range(len(order)):
+        if alive[i]:
+            keep.append(i)
+            alive &= ~over[i]
+    return order[np.asarray(keep, dtype=np.int64)]
 
 
 def batched_nms(boxes: np.ndarray, scores: np.ndarray, classes: np.ndarray, iou_threshold: float) -> np.ndarray:
@@ -92,8 +85,11 @@ class Detections:
 
 
 def detect(boxes: np.ndarray, scores: np.ndarray, classes: np.ndarray, conf_threshold: float = 0.25,
-           iou_threshold: float = 0.5) -> Detections:
-    """One image's candidates (K, 4), (K,), (K,) -> the boxes left after the threshold and per-class NMS."""
+           iou_threshold: float = 0.5, max_candidates: int | None = None) -> Detections:
+    """One image's candidates (K, 4), (K,), (K,) -> the boxes left after the threshold and per-class NMS;
+    with ``max_candidates``, only that many of the most confident go into NMS."""
     above = np.flatnonzero(np.asarray(scores) >= conf_threshold)
+    if max_candidates is not None and len(above) > max_candidates:
+        above = above[np.argsort(-np.asarray(scores)[above], kind="stable")[:max_candidates]]
     kept = above[batched_nms(boxes[above], scores[above], classes[above], iou_threshold)]
     return Detections(kept, boxes[kept], scores[kept], classes[kept], len(above), len(above) - len(kept))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from playground.nn.detection_head import split_head
+
 from .anchors import shape_iou
 
 LAMBDA_COORD, LAMBDA_NOOBJ = 5.0, 0.5
@@ -33,12 +35,6 @@ def head_layout(channels: int, num_anchors: int) -> int:
     if num_anchors <= 0 or channels % num_anchors or channels // num_anchors < 6:
         return -1
     return channels // num_anchors - 5
-
-
-def split_head(out: torch.Tensor, num_anchors: int) -> torch.Tensor:
-    """(N, B*(5+C), S_h, S_w) -> (N, B, S_h, S_w, 5+C): one row of predictions per cell and anchor."""
-    n, ch, sh, sw = out.shape
-    return out.reshape(n, num_anchors, ch // num_anchors, sh, sw).permute(0, 1, 3, 4, 2)
 
 
 def encode(targets: torch.Tensor, anchors: torch.Tensor, grid: tuple[int, int]) -> torch.Tensor:

@@ -9,18 +9,23 @@ beside this one) and ``get_task``. A record holds everything that differs betwee
   ``default_loss(outputs)`` picks the natural one for a model with that many outputs;
   ``check_output(loss_spec, num_classes, out_shape, target_shape, dataset)`` returns problems
   (in words naming both sides) with the network's output shape for this task, [] when it fits.
-- ``predict(out, threshold)``: decoding, outputs -> predictions (class labels per example or per
-  pixel, or the outputs themselves); ``classifies``: predictions are class labels.
+- ``predict(out, threshold, **settings)``: decoding, outputs -> predictions (class labels per
+  example or per pixel, the outputs themselves, or boxes per image); ``predict_settings`` names
+  the objective's loss settings the decoding also needs (detection: the anchors), passed by name;
+  ``classifies``: predictions are one class label per example or pixel.
 - ``split_metrics(objective, out, y, loss)`` -> ``SplitMetrics`` (per epoch) and
-  ``evaluate(objective, out, y, class_names)`` -> ``Evaluation`` (the Evaluation panel and
-  ``train --out``); ``test_keys``: the keys ``playground train --out`` promises under ``test``;
+  ``evaluate(objective, out, y, class_names, loss)`` -> ``Evaluation`` (the Evaluation panel and
+  ``train --out``), also given ``images=`` (the inputs as 0..1 pictures) when ``keeps_images``;
+  ``test_keys``: the keys ``playground train --out`` promises under ``test``;
   ``summary(evaluation)``: the CLI's one line about the test split.
+- ``export_decode(objective)`` -> the plain data an exported ``.py`` needs to decode outputs
+  (``nn.export_bundle.Preprocessing.decode``, e.g. the YOLO anchors and thresholds); None: argmax.
 - UI hooks, as ``"module:attribute"`` strings so this stays free of Qt and the UI resolves them
   (``playground.ui.tasks.thumbnails.resolve``): ``ui_thumbnail`` draws one example (image + label) as a
   picture and caption in the dataset preview and galleries; ``ui_evaluation`` names an extra page
   of the Evaluation panel for this task ("" = only the panel's standard views).
 
-Adding a task (detection, metric learning, ...) is one ``TargetForm``, one module here with its
+Adding a task (metric learning, generative, ...) is one ``TargetForm``, one module here with its
 parts and one ``TaskSpec`` in ``TASKS``; the Trainer stays task-agnostic.
 """
 
@@ -47,6 +52,9 @@ class TaskSpec:
     test_keys: tuple[str, ...]
     summary: Callable[[Any], str]
     classifies: bool = True
+    predict_settings: tuple[str, ...] = ()
+    keeps_images: bool = False
+    export_decode: Callable[[Any], dict] | None = None
     ui_thumbnail: str = ""
     ui_evaluation: str = ""
 
@@ -59,9 +67,10 @@ def shape_text(shape: tuple) -> str:
 
 
 def _table() -> dict[str, TaskSpec]:
-    from playground.train.tasks import classification, embedding, reconstruction, regression, segmentation
+    from playground.train.tasks import classification, detection, embedding, reconstruction, regression, segmentation
 
-    specs = [classification.SPEC, regression.SPEC, segmentation.SPEC, embedding.SPEC, reconstruction.SPEC]
+    specs = [classification.SPEC, regression.SPEC, segmentation.SPEC, detection.SPEC, embedding.SPEC,
+             reconstruction.SPEC]
     return {s.name: s for s in specs}
 
 

@@ -283,8 +283,8 @@ class DatasetPreview(QWidget):
             rows = [(name, [per[s][name] for s in SPLIT_NAMES], CLASS_COLORS[i % len(CLASS_COLORS)]
                      if r["kind"] != "image" else None) for i, name in enumerate(r["class_names"])]
             unit = target_form(r["task"]).unit
-            rows.append((f"all {unit}" if unit == "pixels" else "all samples",
-                         [sum(per[s].values()) if unit == "pixels" else sizes[s] for s in SPLIT_NAMES], None))
+            rows.append((f"all {unit}" if unit != "samples" else "all samples",
+                         [sum(per[s].values()) if unit != "samples" else sizes[s] for s in SPLIT_NAMES], None))
         table = self.counts
         table.clear()
         table.setColumnCount(4)

@@ -1,8 +1,9 @@
 """How one example of each task is drawn: the Qt side of the task records' UI hooks.
 
 Owns ``resolve`` (a record's ``"module:attribute"`` hook -> the object), ``thumbnail_for`` (the
-task's drawing of one example), the two drawings the records name (``label_thumbnail``: the image
-and its class name; ``mask_thumbnail``: the image with its mask tinted per class) and the shared
+task's drawing of one example), the drawings the records name (``label_thumbnail``: the image
+and its class name; ``mask_thumbnail``: the image with its mask tinted per class;
+``boxes_thumbnail``: the image with its true boxes and their class names) and the shared
 per-class mask colours (``MASK_COLORS``, ``overlay``) that the segmentation views reuse. The records
 themselves live in ``playground/train/tasks`` and never import Qt.
 """
@@ -13,7 +14,8 @@ import importlib
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 #: mask colours per class (RGB); class 0 is the background and stays untinted
 MASK_COLORS = np.array([(0, 0, 0), (214, 39, 40), (31, 119, 180), (44, 160, 44), (255, 127, 14),
@@ -83,3 +85,36 @@ def mask_thumbnail(sample: np.ndarray, mask, names: tuple) -> tuple[QImage, str]
 def mask_note(names: tuple) -> str:
     """The preview's words for the masks it tints."""
     return "red marks the mask to predict" if len(names) <= 2 else "colours mark each pixel's shape class"
+
+
+#: how much a detection thumbnail is enlarged before its boxes are drawn (so the lines stay thin)
+BOX_SCALE = 4
+
+
+def box_color(cls: int) -> QColor:
+    """The colour of class ``cls``'s boxes: the mask colour of the same class (skipping background)."""
+    r, g, b = MASK_COLORS[1 + int(cls) % (len(MASK_COLORS) - 1)]
+    return QColor(int(r), int(g), int(b))
+
+
+def boxes_thumbnail(sample: np.ndarray, boxes, names: tuple) -> tuple[QImage, str]:
+    """The image enlarged ``BOX_SCALE`` times with each true box (rows of present, class, cx, cy, w, h
+    in image fractions) outlined in its class colour and named; the caption counts boxes per class."""
+    rows = np.asarray(boxes, dtype=np.float64).reshape(-1, 6)
+    rows = rows[rows[:, 0] > 0.5]
+    rgb = np.repeat(np.repeat(overlay(sample, None), BOX_SCALE, 0), BOX_SCALE, 1)  # (H*s, W*s, 3)
+    image = qimage(rgb)
+    h, w = rgb.shape[:2]
+    painter = QPainter(image)
+    painter.setFont(QFont(painter.font().family(), max(6, h // 22)))
+    for _, cls, cx, cy, bw, bh in rows:
+        colour = box_color(int(cls))
+        painter.setPen(QPen(colour, 2))
+        rect = QRectF((cx - bw / 2) * w, (cy - bh / 2) * h, bw * w, bh * h)
+        painter.drawRect(rect)
+        name = names[int(cls)] if 0 <= int(cls) < len(names) else str(int(cls))
+        painter.drawText(QRectF(rect.left() + 2, rect.top() + 1, w, h), Qt.AlignmentFlag.AlignLeft, name)
+    painter.end()
+    counts = np.bincount(rows[:, 1].astype(int), minlength=len(names)) if len(rows) else np.zeros(len(names), int)
+    caption = ", ".join(f"{n} {names[c] if c < len(names) else c}" for c, n in enumerate(counts) if n) or "no boxes"
+    return image, caption
