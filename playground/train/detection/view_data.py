@@ -1,0 +1,153 @@
+"""What the detection view draws, as plain numpy: ``DetectionData`` and how it is read from an evaluation.
+
+Owns ``DetectionData`` (test images, every image's raw candidates before NMS, the true boxes, the
+anchors, the grid size and the class names), ``from_evaluation`` (the adapter from the task's
+Evaluation, reading attributes by the agreed names below), ``truths_from_targets`` (padded
+``shapes_detect`` targets -> true boxes per image) and ``DetectionData.scores_at`` (AP per class
+and mAP@0.5 for a confidence and NMS threshold, with ``metrics.mean_average_precision``).
+No Qt, no model: the view re-runs ``decode.detect`` on the stored candidates as its sliders move.
+
+Attributes ``from_evaluation(ev)`` reads (on ``ev``, or on ``ev.evaluation`` when ``ev`` is an
+``EvaluationView`` wrapping one; the first name found wins):
+
+==============  =========================================================================
+images          ``images`` or ``inputs``: (N, C, H, W) pixels in [0, 1]
+candidates      ``candidates``: per image ``(boxes (K, 4), scores (K,), classes (K,))``; or
+                ``candidate_boxes`` / ``candidate_scores`` / ``candidate_classes``: arrays
+                (N, K, 4), (N, K), (N, K) or lists of per-image arrays
+truths          ``true_boxes`` (per image (T, 4)) and ``true_classes`` (per image (T,)); or
+                ``targets``: padded (N, MAX, 6) rows ``present, class, cx, cy, w, h``
+box format      ``box_format``: ``"xyxy"`` (default) or ``"cxcywh"``, for the candidates and
+                ``true_boxes`` (``targets`` are always centre/size)
+anchors         ``anchors``: (B, 2) widths and heights as image fractions
+grid            ``grid`` (``S`` or ``(S_h, S_w)``) or ``S``
+class names     ``class_names``
+==============  =========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.core.errors import PlaygroundError
+
+from .decode import cxcywh_to_xyxy, detect
+from .metrics import DetectionScores, mean_average_precision
+
+
+@dataclass
+class DetectionData:
+    """Everything the detection view needs; boxes are xyxy image fractions (0..1)."""
+
+    images: np.ndarray  # (N, C, H, W) pixels in [0, 1]
+    boxes: list[np.ndarray]  # per image (K, 4): every cell and anchor's box, before any threshold
+    scores: list[np.ndarray]  # per image (K,) confidence = objectness x class probability
+    classes: list[np.ndarray]  # per image (K,)
+    true_boxes: list[np.ndarray]  # per image (T, 4)
+    true_classes: list[np.ndarray]  # per image (T,)
+    anchors: np.ndarray  # (B, 2) width, height
+    grid: tuple[int, int]  # (S_h, S_w)
+    class_names: tuple[str, ...]
+
+    def __post_init__(self):
+        self.images = np.asarray(self.images, dtype=np.float32)
+        if self.images.ndim == 3:  # (N, H, W) gray
+            self.images = self.images[:, None]
+        self.boxes = [np.asarray(b, dtype=np.float64).reshape(-1, 4) for b in self.boxes]
+        self.scores = [np.asarray(s, dtype=np.float64).reshape(-1) for s in self.scores]
+        self.classes = [np.asarray(c).astype(np.int64).reshape(-1) for c in self.classes]
+        self.true_boxes = [np.asarray(b, dtype=np.float64).reshape(-1, 4) for b in self.true_boxes]
+        self.true_classes = [np.asarray(c).astype(np.int64).reshape(-1) for c in self.true_classes]
+        self.anchors = np.asarray(self.anchors, dtype=np.float64).reshape(-1, 2)
+        self.grid = (int(self.grid), int(self.grid)) if np.isscalar(self.grid) else tuple(int(g) for g in self.grid)
+        self.class_names = tuple(str(n) for n in self.class_names)
+        n = len(self.images)
+        lengths = {"candidate boxes": len(self.boxes), "candidate scores": len(self.scores),
+                   "candidate classes": len(self.classes), "true boxes": len(self.true_boxes),
+                   "true classes": len(self.true_classes)}
+        wrong = [f"{k} for {v}" for k, v in lengths.items() if v != n]
+        if wrong:
+            raise PlaygroundError(f"detection view: {n} images but {', '.join(wrong)} images; "
+                                  "every list needs one entry per image")
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def detections_at(self, conf_threshold: float, iou_threshold: float) -> list:
+        """Every image's ``decode.Detections`` at these thresholds."""
+        return [detect(b, s, c, conf_threshold, iou_threshold)
+                for b, s, c in zip(self.boxes, self.scores, self.classes)]
+
+    def scores_at(self, conf_threshold: float, iou_threshold: float, detections=None,
+                  match_iou: float = 0.5) -> DetectionScores:
+        """PR curve and AP per class and mAP (a detection counts when IoU >= ``match_iou`` with a
+        true box) for the boxes left at these thresholds."""
+        dets = detections if detections is not None else self.detections_at(conf_threshold, iou_threshold)
+        preds = [(d.boxes, d.scores, d.classes) for d in dets]
+        truths = list(zip(self.true_boxes, self.true_classes))
+        return mean_average_precision(preds, truths, len(self.class_names), match_iou)
+
+
+def truths_from_targets(targets) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Padded targets (N, MAX, 6: present, class, cx, cy, w, h) -> per image xyxy boxes and classes."""
+    t = np.asarray(targets, dtype=np.float64)
+    boxes, classes = [], []
+    for rows in t:
+        rows = rows[rows[:, 0] > 0.5]
+        boxes.append(cxcywh_to_xyxy(rows[:, 2:6]).reshape(-1, 4))
+        classes.append(rows[:, 1].astype(np.int64))
+    return boxes, classes
+
+
+def _first(ev, *names):
+    for source in (ev, getattr(ev, "evaluation", None)):
+        for name in names:
+            value = getattr(source, name, None) if source is not None else None
+            if value is not None:
+                return value
+    return None
+
+
+def _per_image(value) -> list:
+    """An (N, ...) array or a list of per-image arrays -> a list (its length is checked later)."""
+    return [v for v in value]
+
+
+def from_evaluation(ev) -> DetectionData:
+    """The view's data from a detection Evaluation (or an EvaluationView wrapping one): see the
+    table in this module's docstring. PlaygroundError naming what is missing otherwise."""
+    images = _first(ev, "images", "inputs")
+    anchors = _first(ev, "anchors")
+    grid = _first(ev, "grid", "S")
+    missing = [name for name, v in (("images (or inputs)", images), ("anchors", anchors),
+                                    ("grid (or S)", grid)) if v is None]
+    fmt = str(_first(ev, "box_format") or "xyxy").lower()
+    to_xyxy = cxcywh_to_xyxy if fmt == "cxcywh" else (lambda b: b)
+    candidates = _first(ev, "candidates")
+    if candidates is None:
+        parts = [_first(ev, f"candidate_{k}") for k in ("boxes", "scores", "classes")]
+        if any(p is None for p in parts):
+            missing.append("candidates (or candidate_boxes, candidate_scores, candidate_classes)")
+        else:
+            candidates = list(zip(*parts))
+    true_boxes, true_classes = _first(ev, "true_boxes"), _first(ev, "true_classes")
+    truth_to_xyxy = to_xyxy
+    if true_boxes is None or true_classes is None:
+        targets = _first(ev, "targets")
+        if targets is None:
+            missing.append("true_boxes and true_classes (or targets)")
+        else:
+            (true_boxes, true_classes), truth_to_xyxy = truths_from_targets(targets), (lambda b: b)
+    if missing:
+        raise PlaygroundError("this evaluation has no detection data for the view: missing "
+                              + "; ".join(missing) + ". Evaluate a detection model (task 'detection') again.")
+    return DetectionData(
+        images=np.asarray(images),
+        boxes=[to_xyxy(np.asarray(b, dtype=np.float64).reshape(-1, 4)) for b, _, _ in candidates],
+        scores=[s for _, s, _ in candidates], classes=[c for _, _, c in candidates],
+        true_boxes=[truth_to_xyxy(np.asarray(b, dtype=np.float64).reshape(-1, 4)) for b in _per_image(true_boxes)],
+        true_classes=_per_image(true_classes), anchors=anchors, grid=grid,
+        class_names=tuple(_first(ev, "class_names") or ()),
+    )
