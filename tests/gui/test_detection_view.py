@@ -177,6 +177,18 @@ def test_pr_curves_and_map_follow_the_thresholds(page, data, qtbot):
     assert f"mAP@0.5 = {high:.3f}" in page.pr.headline.text()
     assert high < low  # a strict threshold loses true boxes
     assert len(page.pr.curves) == len(data.class_names)
+    qtbot.waitUntil(lambda: page._job is None)
+
+
+def test_a_result_for_old_thresholds_is_not_shown(page, data, qtbot):
+    qtbot.waitUntil(lambda: page._job is None and page.busy.text() == "")
+    page.conf.setValue(30)
+    qtbot.waitUntil(lambda: page._job is None and "0.30" in page.pr.headline.text())
+    shown = page.pr.headline.text()
+    stale = data.detections_at(0.9, 0.5)
+    page._job = object()  # as if a job for confidence 0.90 had been running
+    page._job_done((data, (0.9, 0.5), stale, data.scores_at(0.9, 0.5, stale)))
+    assert page.pr.headline.text() == shown and page._job is None
 
 
 def test_an_evaluation_without_detection_data_is_a_message(qtbot):

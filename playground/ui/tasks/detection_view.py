@@ -9,7 +9,8 @@ It takes a ``train.detection.view_data.DetectionData`` (or an evaluation, read w
   reason ("removed: overlaps kept box 2 (circle 0.91) by IoU 0.78 > 0.50") in the list below and
   in the tooltip of the box under the mouse;
 - confidence and NMS IoU sliders that re-run ``decode.detect`` on the stored raw candidates (no
-  model call) and redraw the image at once, and the gallery and PR curves a moment later;
+  model call) and redraw the image at once; every image's detections, the PR curves and mAP are
+  recomputed a moment later off the GUI thread (``common.background.Task``), then the gallery;
 - the S x S grid on request, with a chosen true box's responsible cell and best-fitting anchor;
 - precision-recall per class and mAP@0.5 at the current thresholds (``PrPlot``);
 - an IoU calculator (``IouCalculator``) and the anchors drawn on a cell (``AnchorView``).
@@ -34,6 +35,7 @@ from playground.train.detection.anchors import mean_best_iou
 from playground.train.detection.explain import Explained, explain_detections
 from playground.train.detection.view_data import DetectionData, from_evaluation
 from playground.ui.common import style
+from playground.ui.common.background import Task
 from playground.ui.tasks.detection_canvas import ImageBoxes, Scene, overlay_colours, paint_scene, picture
 from playground.ui.tasks.detection_plots import AnchorView, PrPlot
 from playground.ui.tasks.iou_calculator import IouCalculator
@@ -61,7 +63,9 @@ class DetectionPage(QWidget):
         self._thumb_images: list = []
         self._build(conf_threshold, iou_threshold)
         self._slow = QTimer(self, singleShot=True, interval=SLOW_DELAY_MS)
-        self._slow.timeout.connect(self.refresh_slow)
+        self._slow.timeout.connect(self.schedule_slow)
+        self._job: Task | None = None
+        self._pending = False
         if data is not None:
             self.set_data(data)
         else:
@@ -147,6 +151,10 @@ class DetectionPage(QWidget):
         right.addWidget(self.problem)
         self.pr = PrPlot()
         right.addWidget(self.pr, 1)
+        self.busy = QLabel()  # says when the curves and the gallery are being recomputed
+        style.mute(self.busy)
+        self.busy.setFixedHeight(self.busy.fontMetrics().height() + 2)
+        right.addWidget(self.busy)
         bottom = QHBoxLayout()
         calc_box = QGroupBox("IoU calculator: drag the boxes or their corners")
         QVBoxLayout(calc_box).addWidget(calc := IouCalculator())
@@ -208,7 +216,7 @@ class DetectionPage(QWidget):
                                  f"grid: {sizes}.{fit}")
         self._update_labels()
         self._index_changed()
-        self.refresh_slow()
+        self.schedule_slow()
 
     set_evaluation = set_data
 
@@ -298,19 +306,60 @@ class DetectionPage(QWidget):
                          + html.escape(ex.reason(r, names)))
         self.explain.setText("<br>".join(lines))
 
-    def refresh_slow(self) -> None:
-        """The parts that look at every image: gallery thumbnails and the PR curves with mAP."""
+    def schedule_slow(self) -> None:
+        """Recompute every image's detections and the PR curves off the GUI thread (one job at a
+        time; settings changed meanwhile start one more job when it ends)."""
         if self.data is None or not len(self.data):
             return
-        conf, iou = self.thresholds()
+        if self._job is not None:
+            self._pending = True
+            return
+        data, (conf, iou) = self.data, self.thresholds()
+
+        def work():
+            dets = data.detections_at(conf, iou)
+            return data, (conf, iou), dets, data.scores_at(conf, iou, dets)
+
+        self._job = Task(work)
+        self._job.finished.connect(self._job_done)
+        self._job.failed.connect(self._job_failed)
+        self.busy.setText("Updating the precision-recall curves and the gallery...")
+        self._job.start()
+
+    def _job_done(self, result) -> None:
+        self._job = None
+        data, key, dets, scores = result
+        if data is self.data and key == self.thresholds():
+            self._apply_slow(key, dets, scores)
+        if self._pending:
+            self._pending = False
+            self.schedule_slow()
+        else:
+            self.busy.setText("")
+
+    def _job_failed(self, message: str) -> None:
+        self._job, self._pending = None, False
+        self.busy.setText("")
+        self._show_problem(f"Could not compute the precision-recall curves: {message}")
+
+    def refresh_slow(self) -> None:
+        """The same as ``schedule_slow``, here and now (screenshots, tests)."""
+        if self.data is None or not len(self.data):
+            return
+        key = self.thresholds()
         dets = self.detections()
-        self.pr.set_scores(self.data.scores_at(conf, iou, dets), self.data.class_names, conf, iou)
+        self._apply_slow(key, dets, self.data.scores_at(*key, dets))
+
+    def _apply_slow(self, key, dets, scores) -> None:
+        """Show one computation: the PR curves with mAP and the gallery thumbnails."""
+        self._detections = (key, dets)
+        self.pr.set_scores(scores, self.data.class_names, *key)
         d = self.data
         for k, det in enumerate(dets):
             pix = QPixmap(THUMB, THUMB)
             painter = QPainter(pix)
-            scene = Scene(self._thumb_images[k], Explained(det),
-                          d.boxes[k], d.true_boxes[k], d.true_classes[k], d.class_names, labels=False)
+            scene = Scene(self._thumb_images[k], Explained(det), d.boxes[k], d.true_boxes[k], d.true_classes[k],
+                          d.class_names, labels=False)
             paint_scene(painter, QRectF(0, 0, THUMB, THUMB), scene)
             painter.end()
             item = self.gallery.item(k)
