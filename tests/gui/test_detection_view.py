@@ -12,7 +12,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from playground.train.detection.metrics import mean_average_precision
-from playground.train.detection.view_data import from_evaluation
+from playground.train.detection.view_data import DetectionData, from_evaluation
 from playground.ui.common import style
 from playground.ui.tasks.detection_view import DetectionPage
 
@@ -238,3 +238,15 @@ def test_page_fits_1280x800_without_clipped_labels(themed, qtbot, data, tmp_path
     for w in (p.canvas, p.calculator.canvas, p.anchor_view, p.pr.plot):
         assert w.width() >= w.minimumWidth() and w.height() >= w.minimumHeight() and w.isVisible()
     assert p.canvas.width() >= 300 and p.canvas.height() >= 300
+
+
+def test_bad_data_after_good_keeps_the_shown_images_and_says_why(page, data):
+    from types import SimpleNamespace
+    page.set_data(SimpleNamespace(images=np.zeros((1, 1, 8, 8)), anchors=np.ones((1, 2)), grid=4))
+    assert "candidates" in page.problem.text() and page.data is data
+    assert page.conf.isEnabled() and painted(page)["true"]
+    empty = DetectionData(np.zeros((0, 1, 8, 8)), [], [], [], [], [], np.ones((1, 2)), 4, ("a",))
+    page.set_data(empty)
+    assert "no test images" in page.problem.text() and not page.conf.isEnabled()
+    page.set_data(data)
+    assert page.problem.isHidden() and page.conf.isEnabled()

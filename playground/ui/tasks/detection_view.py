@@ -194,6 +194,13 @@ class DetectionPage(QWidget):
         self.data, self._detections = data, None
         self.problem.hide()
         n = len(data)
+        for w in (self.index, self.conf, self.iou):
+            w.setEnabled(n > 0)
+        if not n:
+            self.canvas.set_scene(None)
+            self.gallery.clear()
+            self._show_problem("This evaluation holds no test images to draw boxes on.")
+            return
         self.index.blockSignals(True)
         self.index.setRange(1 if n else 0, n)
         self.index.setValue(1 if n else 0)
@@ -211,7 +218,8 @@ class DetectionPage(QWidget):
         fit = ""
         wh = np.concatenate([b[:, 2:4] - b[:, 0:2] for b in data.true_boxes]) if n else np.zeros((0, 2))
         if len(wh) and len(data.anchors):
-            fit = f" On these test boxes the best anchor overlaps a box's size by IoU {mean_best_iou(wh, data.anchors):.2f} on average."
+            fit = (" On these test boxes the best anchor overlaps a box's size by IoU "
+                   f"{mean_best_iou(wh, data.anchors):.2f} on average.")
         self.anchor_text.setText(f"Width x height as fractions of the image, on a {data.grid[0]} x {data.grid[1]} "
                                  f"grid: {sizes}.{fit}")
         self._update_labels()
@@ -224,7 +232,7 @@ class DetectionPage(QWidget):
         self.problem.setText(text)
         self.problem.show()
         for w in (self.index, self.prev, self.next, self.conf, self.iou):
-            w.setEnabled(self.data is not None)
+            w.setEnabled(self.data is not None and len(self.data) > 0)
 
     def thresholds(self) -> tuple[float, float]:
         return self.conf.value() / 100, self.iou.value() / 100

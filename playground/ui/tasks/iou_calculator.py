@@ -50,7 +50,7 @@ class IouCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(150, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("IoU calculator: drag the two boxes; arrow keys move, Shift+arrows resize, Tab picks")
+        self.setAccessibleName("IoU calculator: drag the two boxes; arrow keys move, Shift+arrows resize, Space picks the box")
 
     def sizeHint(self) -> QSize:
         return QSize(220, 220)
