@@ -250,3 +250,22 @@ def test_bad_data_after_good_keeps_the_shown_images_and_says_why(page, data):
     assert "no test images" in page.problem.text() and not page.conf.isEnabled()
     page.set_data(data)
     assert page.problem.isHidden() and page.conf.isEnabled()
+
+
+def test_panel_protocol_set_view_and_example_chosen(qtbot, data):
+    from types import SimpleNamespace
+    ev = SimpleNamespace(task="detection", candidates=list(zip(data.boxes, data.scores, data.classes)),
+                         true_boxes=data.true_boxes, true_classes=data.true_classes, anchors=data.anchors,
+                         grid=data.grid, class_names=data.class_names)
+    view = SimpleNamespace(evaluation=ev, inputs=data.images, shown=np.arange(len(data)) * 10 + 5)
+    page = DetectionPage()
+    qtbot.addWidget(page)
+    assert page.title and "No detection evaluation" in page.problem.text()
+    page.set_view(view, True)
+    assert page.problem.isHidden()
+    with qtbot.waitSignal(page.example_chosen) as chosen:
+        page.next.click()
+    assert chosen.args == [15]  # the second image is example 15 of the split
+    page.set_view(view, True)  # the next epoch's evaluation: the page stays on that image
+    assert page.current() == 1 and page.gallery.currentRow() == 1
+    qtbot.waitUntil(lambda: page._job is None)

@@ -22,6 +22,7 @@ box format      ``box_format``: ``"xyxy"`` (default) or ``"cxcywh"``, for the ca
 anchors         ``anchors``: (B, 2) widths and heights as image fractions
 grid            ``grid`` (``S`` or ``(S_h, S_w)``) or ``S``
 class names     ``class_names``
+split indices   ``indices`` or ``shown`` (optional): each image's index in the evaluated split
 ==============  =========================================================================
 """
 
@@ -50,6 +51,7 @@ class DetectionData:
     anchors: np.ndarray  # (B, 2) width, height
     grid: tuple[int, int]  # (S_h, S_w)
     class_names: tuple[str, ...]
+    indices: np.ndarray | None = None  # (N,) each image's index in the evaluated split (default 0..N-1)
 
     def __post_init__(self):
         self.images = np.asarray(self.images, dtype=np.float32)
@@ -64,9 +66,10 @@ class DetectionData:
         self.grid = (int(self.grid), int(self.grid)) if np.isscalar(self.grid) else tuple(int(g) for g in self.grid)
         self.class_names = tuple(str(n) for n in self.class_names)
         n = len(self.images)
+        self.indices = np.arange(n) if self.indices is None else np.asarray(self.indices, dtype=np.int64).reshape(-1)
         lengths = {"candidate boxes": len(self.boxes), "candidate scores": len(self.scores),
                    "candidate classes": len(self.classes), "true boxes": len(self.true_boxes),
-                   "true classes": len(self.true_classes)}
+                   "true classes": len(self.true_classes), "split indices": len(self.indices)}
         wrong = [f"{k} for {v}" for k, v in lengths.items() if v != n]
         if wrong:
             raise PlaygroundError(f"detection view: {n} images but {', '.join(wrong)} images; "
@@ -150,4 +153,5 @@ def from_evaluation(ev) -> DetectionData:
         true_boxes=[truth_to_xyxy(np.asarray(b, dtype=np.float64).reshape(-1, 4)) for b in _per_image(true_boxes)],
         true_classes=_per_image(true_classes), anchors=anchors, grid=grid,
         class_names=tuple(_first(ev, "class_names") or ()),
+        indices=_first(ev, "indices", "shown"),
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListView,
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSlider, QSpinBox,
@@ -54,7 +54,14 @@ def _slider(value: float, name: str) -> QSlider:
 
 
 class DetectionPage(QWidget):
-    """Boxes over the test images, NMS and thresholds live, the grid, PR/mAP, IoU and anchors."""
+    """Boxes over the test images, NMS and thresholds live, the grid, PR/mAP, IoU and anchors.
+
+    Follows the Evaluation panel's task-page protocol: built with no arguments, ``title`` for its
+    tab, ``set_view(view, image)`` with the split's ``EvaluationView``, and ``example_chosen``
+    (the split index of the image picked here)."""
+
+    title = "Detection"
+    example_chosen = Signal(int)  # index in the evaluated split
 
     def __init__(self, data=None, parent=None, conf_threshold: float = 0.25, iou_threshold: float = 0.5):
         super().__init__(parent)
@@ -174,6 +181,7 @@ class DetectionPage(QWidget):
         self.prev.clicked.connect(lambda: self.index.setValue(self.index.value() - 1))
         self.next.clicked.connect(lambda: self.index.setValue(self.index.value() + 1))
         self.gallery.currentRowChanged.connect(lambda row: row >= 0 and self.index.setValue(row + 1))
+        self.index.valueChanged.connect(self._chosen)
         for s in (self.conf, self.iou):
             s.valueChanged.connect(self._thresholds_changed)
         for box in (self.show_removed, self.show_grid):
@@ -191,9 +199,11 @@ class DetectionPage(QWidget):
         except PlaygroundError as exc:
             self._show_problem(str(exc))
             return
+        n = len(data)
+        same = self.data is not None and len(self.data) == n  # the same images again (a new epoch): stay on one
+        keep = self.index.value() if same else 1
         self.data, self._detections = data, None
         self.problem.hide()
-        n = len(data)
         for w in (self.index, self.conf, self.iou):
             w.setEnabled(n > 0)
         if not n:
@@ -203,7 +213,7 @@ class DetectionPage(QWidget):
             return
         self.index.blockSignals(True)
         self.index.setRange(1 if n else 0, n)
-        self.index.setValue(1 if n else 0)
+        self.index.setValue(keep if n else 0)
         self.index.blockSignals(False)
         self.count.setText(f"of {n}")
         self.gallery.blockSignals(True)
@@ -211,7 +221,7 @@ class DetectionPage(QWidget):
         self._thumb_images = [picture(img) for img in data.images]
         for k in range(n):
             QListWidgetItem(str(k + 1), self.gallery)
-        self.gallery.setCurrentRow(0 if n else -1)
+        self.gallery.setCurrentRow(keep - 1)
         self.gallery.blockSignals(False)
         self.anchor_view.set_anchors(data.anchors, data.grid)
         sizes = ", ".join(f"{k + 1}: {w:.2f} x {h:.2f}" for k, (w, h) in enumerate(data.anchors))
@@ -227,6 +237,10 @@ class DetectionPage(QWidget):
         self.schedule_slow()
 
     set_evaluation = set_data
+
+    def set_view(self, view, image: bool = True) -> None:
+        """The Evaluation panel's call: ``view`` is an ``EvaluationView`` (or an Evaluation)."""
+        self.set_data(view)
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -265,6 +279,10 @@ class DetectionPage(QWidget):
         self.focus.setEnabled(self.focus.count() > 0)
         self.focus.blockSignals(False)
         self.refresh_image()
+
+    def _chosen(self, *_args) -> None:
+        if self.data is not None and 0 <= self.current() < len(self.data):
+            self.example_chosen.emit(int(self.data.indices[self.current()]))
 
     def _thresholds_changed(self, *_args) -> None:
         self._update_labels()
