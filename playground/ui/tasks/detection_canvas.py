@@ -156,9 +156,6 @@ def _paint_grid(painter: QPainter, area: QRectF, scene: Scene, colours, thick: f
         painter.setPen(QPen(colours["anchor"], thick * 1.5, Qt.PenStyle.DotLine))
         anchor = _rect((cx - aw / 2, cy - ah / 2, cx + aw / 2, cy + ah / 2), area)
         painter.drawRect(anchor)
-        if scene.labels:
-            _chip(painter, anchor.bottomLeft() + QPointF(0, painter.fontMetrics().height() + 2),
-                  f"anchor {k + 1} (size IoU {iou:.2f})", colours["anchor"], area)
 
 
 class ImageBoxes(QWidget):

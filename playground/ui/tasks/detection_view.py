@@ -40,7 +40,7 @@ from playground.ui.tasks.detection_canvas import ImageBoxes, Scene, overlay_colo
 from playground.ui.tasks.detection_plots import AnchorView, PrPlot
 from playground.ui.tasks.iou_calculator import IouCalculator
 
-THUMB = 76  # gallery thumbnail side in pixels
+THUMB = 64  # gallery thumbnail side in pixels
 SLOW_DELAY_MS = 120  # the gallery and the PR curves follow the sliders after this pause
 
 
@@ -146,7 +146,9 @@ class DetectionPage(QWidget):
         self.gallery.setFlow(QListView.Flow.LeftToRight)
         self.gallery.setWrapping(False)
         self.gallery.setIconSize(QSize(THUMB, THUMB))
-        self.gallery.setFixedHeight(THUMB + 34)
+        self.gallery.setGridSize(QSize(THUMB + 14, THUMB + 24))
+        self.gallery.setUniformItemSizes(True)
+        self.gallery.setFixedHeight(THUMB + 48)
         self.gallery.setMovement(QListView.Movement.Static)
         self.gallery.setAccessibleName("gallery of test images")
         left.addWidget(self.gallery)
@@ -219,8 +221,9 @@ class DetectionPage(QWidget):
         self.gallery.blockSignals(True)
         self.gallery.clear()
         self._thumb_images = [picture(img) for img in data.images]
+        self._thumb_keys: list = [None] * n  # the kept candidates each thumbnail shows
         for k in range(n):
-            QListWidgetItem(str(k + 1), self.gallery)
+            QListWidgetItem(QIcon(QPixmap.fromImage(self._thumb_images[k])), str(k + 1), self.gallery)
         self.gallery.setCurrentRow(keep - 1)
         self.gallery.blockSignals(False)
         self.anchor_view.set_anchors(data.anchors, data.grid)
@@ -325,6 +328,12 @@ class DetectionPage(QWidget):
         lines = [f"<b>{len(ex.kept.index)} boxes kept</b> of {len(d.scores[k])} candidates "
                  f"({d.grid[0]} x {d.grid[1]} cells x {len(d.anchors)} anchors): {ex.below_threshold} below the "
                  f"confidence threshold, {len(ex.removed)} removed by NMS; {len(d.true_boxes[k])} true boxes."]
+        parts = self.canvas.scene.focus_parts() if self.canvas.scene is not None else None
+        if parts is not None:
+            (i, j), a, fit, _centre, (aw, ah) = parts
+            lines.append(f"Grid: {html.escape(self.focus.currentText())} has its centre in cell row {i + 1}, "
+                         f"column {j + 1}; that cell answers for it, with anchor {a + 1} ({aw:.2f} x {ah:.2f}), "
+                         f"whose size fits it best (IoU {fit:.2f}).")
         if ex.removed and not self.show_removed.isChecked():
             lines.append("Tick <i>Show boxes NMS removed</i> to see them dashed.")
         for n, r in enumerate(ex.removed):
@@ -382,6 +391,9 @@ class DetectionPage(QWidget):
         self.pr.set_scores(scores, self.data.class_names, *key)
         d = self.data
         for k, det in enumerate(dets):
+            if self._thumb_keys[k] == (drawn := tuple(det.index.tolist())):
+                continue  # the same boxes as drawn last time
+            self._thumb_keys[k] = drawn
             pix = QPixmap(THUMB, THUMB)
             painter = QPainter(pix)
             scene = Scene(self._thumb_images[k], Explained(det), d.boxes[k], d.true_boxes[k], d.true_classes[k],
