@@ -269,3 +269,48 @@ def test_panel_protocol_set_view_and_example_chosen(qtbot, data):
     page.set_view(view, True)  # the next epoch's evaluation: the page stays on that image
     assert page.current() == 1 and page.gallery.currentRow() == 1
     qtbot.waitUntil(lambda: page._job is None)
+
+
+def test_grid_fills_the_responsible_cell_and_no_other(page, data):
+    k, t = 2, 0
+    page.index.setValue(k + 1)
+    page.conf.setValue(100)  # no predicted boxes over the picture
+    plain = page.canvas.grab().toImage()
+    page.show_grid.setChecked(True)
+    page.focus.setCurrentIndex(t)
+    shown = page.canvas.grab().toImage()
+    x0, y0, x1, y1 = data.true_boxes[k][t]
+    s = data.grid[0]
+    row, col = int((y0 + y1) / 2 * s), int((x0 + x1) / 2 * s)
+    area, ratio = page.canvas.area(), shown.devicePixelRatio()
+
+    def pixel(image, r, c, fx, fy):  # a point inside cell (r, c), away from its borders
+        x = area.left() + (c + fx) * area.width() / s
+        y = area.top() + (r + fy) * area.height() / s
+        return image.pixelColor(int(x * ratio), int(y * ratio))
+
+    spots = [(0.3, 0.7), (0.7, 0.3), (0.25, 0.25)]
+    assert any(pixel(shown, row, col, *f) != pixel(plain, row, col, *f) for f in spots)
+    other = [(r, c) for r in range(s) for c in range(s) if abs(r - row) > 1 and abs(c - col) > 1][:4]
+    for r, c in other:  # far cells: no fill (their borders are grid lines, the spots avoid them)
+        for f in spots:
+            inside_true = any(b[0] <= (c + f[0]) / s <= b[2] and b[1] <= (r + f[1]) / s <= b[3]
+                              for b in data.true_boxes[k])
+            if not inside_true:
+                assert pixel(shown, r, c, *f) == pixel(plain, r, c, *f), (r, c, f)
+
+
+def test_iou_calculator_resizes_by_a_corner(page, qtbot):
+    canvas = page.calculator.canvas
+    canvas.set_box(0, (0.1, 0.1, 0.3, 0.3))
+    canvas.set_box(1, (0.6, 0.6, 0.3, 0.3))
+    assert page.calculator.iou() == 0.0
+    corner = canvas.rect_of(0).bottomRight().toPoint()
+    to = corner + QPoint(int(canvas.area().width() * 0.3), int(canvas.area().height() * 0.3))
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=corner)
+    qtbot.mouseMove(canvas, to)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=to)
+    x, y, w, h = canvas.boxes[0]
+    assert (x, y) == pytest.approx((0.1, 0.1)) and w == pytest.approx(0.6, abs=0.01)
+    inter = max(0.0, x + w - 0.6) * max(0.0, y + h - 0.6)
+    assert page.calculator.iou() == pytest.approx(inter / (w * h + 0.09 - inter)) and inter > 0
