@@ -314,3 +314,22 @@ def test_iou_calculator_resizes_by_a_corner(page, qtbot):
     assert (x, y) == pytest.approx((0.1, 0.1)) and w == pytest.approx(0.6, abs=0.01)
     inter = max(0.0, x + w - 0.6) * max(0.0, y + h - 0.6)
     assert page.calculator.iou() == pytest.approx(inter / (w * h + 0.09 - inter)) and inter > 0
+
+
+def test_sliders_start_at_the_evaluations_thresholds_and_the_gallery_is_capped(qtbot, data, monkeypatch):
+    import dataclasses
+
+    from playground.ui.tasks import detection_view
+
+    monkeypatch.setattr(detection_view, "GALLERY_MAX", 5)
+    d = dataclasses.replace(data, conf_threshold=0.4, iou_threshold=0.3, reported_map=0.55, reported_conf=0.01)
+    page = DetectionPage(d)
+    qtbot.addWidget(page)
+    assert page.thresholds() == (0.4, 0.3) and "0.40" in page.conf_label.text()
+    want = ref_kept(data.boxes[0], data.scores[0], data.classes[0], 0.4, 0.3)
+    assert same_boxes(painted(page)["kept"], want)
+    qtbot.waitUntil(lambda: page._job is None)
+    assert "The run reports mAP@0.5 = 0.550 at confidence" in page.pr.headline.text()
+    assert page.gallery.count() == 5 and "first 5 of the 8" in page.gallery.toolTip()
+    page.index.setValue(7)  # past the gallery: the picker still reaches it
+    assert page.current() == 6 and page.gallery.currentRow() == -1

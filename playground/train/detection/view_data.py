@@ -7,11 +7,11 @@ Evaluation, reading attributes by the agreed names below), ``truths_from_targets
 and mAP@0.5 for a confidence and NMS threshold, with ``metrics.mean_average_precision``).
 No Qt, no model: the view re-runs ``decode.detect`` on the stored candidates as its sliders move.
 
-Attributes ``from_evaluation(ev)`` reads (on ``ev``, or on ``ev.evaluation`` when ``ev`` is an
-``EvaluationView`` wrapping one; the first name found wins):
+Attributes ``from_evaluation(ev)`` reads (the first name found wins):
 
 ==============  =========================================================================
-images          ``images`` or ``inputs``: (N, C, H, W) pixels in [0, 1]
+images          ``images`` (the whole evaluated split) or else ``inputs`` (an EvaluationView's
+                kept examples, whose split indices are ``shown``): (N, C, H, W) in [0, 1]
 candidates      ``candidates``: per image ``(boxes (K, 4), scores (K,), classes (K,))``; or
                 ``candidate_boxes`` / ``candidate_scores`` / ``candidate_classes``: arrays
                 (N, K, 4), (N, K), (N, K) or lists of per-image arrays
@@ -22,8 +22,14 @@ box format      ``box_format``: ``"xyxy"`` (default) or ``"cxcywh"``, for the ca
 anchors         ``anchors``: (B, 2) widths and heights as image fractions
 grid            ``grid`` (``S`` or ``(S_h, S_w)``) or ``S``
 class names     ``class_names``
-split indices   ``indices`` or ``shown`` (optional): each image's index in the evaluated split
+split indices   ``indices`` (optional; ``shown`` with ``inputs``): each image's split index
+thresholds      ``conf_threshold``, ``iou_threshold`` (optional): where the sliders start
+reported mAP    ``map50`` and ``ap_conf_threshold`` (optional): the run's own figure, shown beside
 ==============  =========================================================================
+
+Each name is looked up on ``ev``, ``ev.detection``, ``ev.evaluation`` and
+``ev.evaluation.detection``, in that order (the Evaluation carries a ``DetectionEvaluation`` as
+``detection``; the panel hands over an ``EvaluationView`` wrapping the Evaluation).
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ from playground.core.errors import PlaygroundError
 
 from .decode import cxcywh_to_xyxy, detect
 from .metrics import DetectionScores, mean_average_precision
+
+#: where the view's sliders start when the evaluation does not say
+CONF_THRESHOLD, IOU_THRESHOLD = 0.25, 0.5
 
 
 @dataclass
@@ -52,6 +61,10 @@ class DetectionData:
     grid: tuple[int, int]  # (S_h, S_w)
     class_names: tuple[str, ...]
     indices: np.ndarray | None = None  # (N,) each image's index in the evaluated split (default 0..N-1)
+    conf_threshold: float = CONF_THRESHOLD  # where the view's sliders start
+    iou_threshold: float = IOU_THRESHOLD
+    reported_map: float | None = None  # the run's own mAP@0.5 (``train --out``), for comparison
+    reported_conf: float | None = None  # the confidence threshold that figure used
 
     def __post_init__(self):
         self.images = np.asarray(self.images, dtype=np.float32)
@@ -104,13 +117,27 @@ def truths_from_targets(targets) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return boxes, classes
 
 
+def _sources(ev) -> list:
+    """Where the attributes may be: the object, its ``detection`` record, and the same two of the
+    ``evaluation`` it wraps (an ``EvaluationView``)."""
+    inner = getattr(ev, "evaluation", None)
+    found = [ev, getattr(ev, "detection", None), inner, getattr(inner, "detection", None)]
+    return [s for s in found if s is not None]
+
+
 def _first(ev, *names):
-    for source in (ev, getattr(ev, "evaluation", None)):
-        for name in names:
-            value = getattr(source, name, None) if source is not None else None
-            if value is not None:
+    """The first of ``names`` that any source holds (not None, not an empty tuple or list), names
+    in order of preference."""
+    for name in names:
+        for source in _sources(ev):
+            value = getattr(source, name, None)
+            if value is not None and not (isinstance(value, (tuple, list)) and not value):
                 return value
     return None
+
+
+def _or(value, default):
+    return default if value is None else value
 
 
 def _per_image(value) -> list:
@@ -121,7 +148,10 @@ def _per_image(value) -> list:
 def from_evaluation(ev) -> DetectionData:
     """The view's data from a detection Evaluation (or an EvaluationView wrapping one): see the
     table in this module's docstring. PlaygroundError naming what is missing otherwise."""
-    images = _first(ev, "images", "inputs")
+    images = _first(ev, "images")
+    # the whole evaluated split's pictures when present; else the examples an EvaluationView kept
+    indices = _first(ev, "indices") if images is not None else _first(ev, "indices", "shown")
+    images = images if images is not None else _first(ev, "inputs")
     anchors = _first(ev, "anchors")
     grid = _first(ev, "grid", "S")
     missing = [name for name, v in (("images (or inputs)", images), ("anchors", anchors),
@@ -153,5 +183,8 @@ def from_evaluation(ev) -> DetectionData:
         true_boxes=[truth_to_xyxy(np.asarray(b, dtype=np.float64).reshape(-1, 4)) for b in _per_image(true_boxes)],
         true_classes=_per_image(true_classes), anchors=anchors, grid=grid,
         class_names=tuple(_first(ev, "class_names") or ()),
-        indices=_first(ev, "indices", "shown"),
+        indices=indices,
+        conf_threshold=float(_or(_first(ev, "conf_threshold"), CONF_THRESHOLD)),
+        iou_threshold=float(_or(_first(ev, "iou_threshold"), IOU_THRESHOLD)),
+        reported_map=_first(ev, "map50"), reported_conf=_first(ev, "ap_conf_threshold"),
     )

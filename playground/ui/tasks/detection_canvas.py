@@ -2,7 +2,8 @@
 
 Owns ``Scene`` (what to draw: the picture, the kept detections and the reasons for the removed
 ones from ``train.detection.explain``, the true boxes, and on request the S x S grid with one
-true box's responsible cell and best anchor), ``paint_scene`` (draws a scene into any rectangle:
+true box's responsible cell and best anchor), its words (``explanation_html``, ``legend_html``),
+``paint_scene`` (draws a scene into any rectangle:
 the big canvas and the gallery's thumbnails share it), ``overlay_colours`` and ``ImageBoxes``
 (the canvas widget: draws the scene big, names the box under the mouse in a tooltip and in its
 ``hovered`` signal, and keeps ``painted``, the boxes of its last paint, for tests). It computes
@@ -14,6 +15,7 @@ theme's bright colours of ``style.THEMES`` (the legend beside them uses the same
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +57,8 @@ class Scene:
     focus: int = -1  # the true box whose responsible cell and best anchor are drawn (-1: none)
     anchors: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     labels: bool = True  # class names and confidences (off in thumbnails)
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (K,) the candidates' confidences
+    classes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (K,)
 
     def name(self, cls) -> str:
         cls = int(cls)
@@ -69,6 +73,41 @@ class Scene:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         k, iou = best_anchor(x1 - x0, y1 - y0, self.anchors)
         return responsible_cell(cx, cy, self.grid), k, iou, (cx, cy), tuple(self.anchors[k])
+
+
+def legend_html() -> str:
+    """A chip of each overlay colour and what it marks."""
+    c = {k: v.name() for k, v in overlay_colours().items()}
+    chip = "<span style='background:{};'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{}"
+    return "&nbsp;&nbsp;".join([
+        chip.format(c["true"], "true box"), chip.format(c["kept"], "predicted: number, class, confidence"),
+        chip.format(c["removed"], "removed by NMS (dashed)"), chip.format(c["cell"], "responsible cell"),
+        chip.format(c["anchor"], "best anchor (dotted)")])
+
+
+def explanation_html(scene: Scene, focus_text: str = "") -> str:
+    """In words: how many candidates the threshold and NMS left, the focused box's cell and anchor,
+    and why each removed box went ('x1 circle 0.86: removed: overlaps kept box 2 ...')."""
+    ex = scene.explained
+    if ex is None:
+        return ""
+    lines = [f"<b>{len(ex.kept.index)} boxes kept</b> of {len(scene.candidates)} candidates"
+             + (f" ({scene.grid[0]} x {scene.grid[1]} cells x {len(scene.anchors)} anchors)" if scene.grid else "")
+             + f": {ex.below_threshold} below the confidence threshold, {len(ex.removed)} removed by NMS; "
+             f"{len(scene.true_boxes)} true boxes."]
+    parts = scene.focus_parts()
+    if parts is not None:
+        (i, j), a, fit, _centre, (aw, ah) = parts
+        lines.append(f"Grid: {html.escape(focus_text)} has its centre in cell row {i + 1}, column {j + 1}; that "
+                     f"cell answers for it, with anchor {a + 1} ({aw:.2f} x {ah:.2f}), whose size fits it best "
+                     f"(IoU {fit:.2f}).")
+    if ex.removed and not scene.show_removed:
+        lines.append("Tick <i>Show boxes NMS removed</i> to see them dashed.")
+    for n, r in enumerate(ex.removed):
+        own = (f" {html.escape(scene.name(scene.classes[r.index]))} {scene.scores[r.index]:.2f}"
+               if len(scene.scores) > r.index else "")
+        lines.append(f"x{n + 1}{own}: " + html.escape(ex.reason(r, scene.class_names)))
+    return "<br>".join(lines)
 
 
 def _rect(box, area: QRectF) -> QRectF:

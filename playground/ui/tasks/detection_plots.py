@@ -56,7 +56,7 @@ class PrPlot(QWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.names: tuple = ()
 
-    def set_scores(self, scores: DetectionScores, names: tuple, conf: float, iou: float) -> None:
+    def set_scores(self, scores: DetectionScores, names: tuple, conf: float, iou: float, note: str = "") -> None:
         labels = [f"{names[c] if c < len(names) else c}: AP {scores.ap[c]:.2f}" if np.isfinite(scores.ap[c])
                   else f"{names[c] if c < len(names) else c}: no true boxes" for c in range(len(scores.curves))]
         if tuple(names) != self.names or len(self.curves) != len(scores.curves):
@@ -75,7 +75,7 @@ class PrPlot(QWidget):
         m = "n/a (no true boxes)" if not np.isfinite(scores.map) else f"{scores.map:.3f}"
         self.headline.setText(f"<b>mAP@0.5 = {m}</b> over {int(np.isfinite(scores.ap).sum())} classes, for the "
                               f"boxes kept at confidence &ge; {conf:.2f} and NMS IoU {iou:.2f}. A box counts as "
-                              "found when it overlaps a true box of its class by IoU &ge; 0.5.")
+                              "found when it overlaps a true box of its class by IoU &ge; 0.5." + note)
 
 
 class AnchorView(QWidget):

@@ -21,8 +21,6 @@ in ``detection_plots.py``; the maths in ``playground/train/detection``.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
@@ -36,11 +34,13 @@ from playground.train.detection.explain import Explained, explain_detections
 from playground.train.detection.view_data import DetectionData, from_evaluation
 from playground.ui.common import style
 from playground.ui.common.background import Task
-from playground.ui.tasks.detection_canvas import ImageBoxes, Scene, overlay_colours, paint_scene, picture
+from playground.ui.tasks.detection_canvas import (ImageBoxes, Scene, explanation_html, legend_html, paint_scene,
+                                                  picture)
 from playground.ui.tasks.detection_plots import AnchorView, PrPlot
 from playground.ui.tasks.iou_calculator import IouCalculator
 
 THUMB = 64  # gallery thumbnail side in pixels
+GALLERY_MAX = 60  # the gallery shows this many images at most (the picker reaches all)
 SLOW_DELAY_MS = 120  # the gallery and the PR curves follow the sliders after this pause
 
 
@@ -213,6 +213,12 @@ class DetectionPage(QWidget):
             self.gallery.clear()
             self._show_problem("This evaluation holds no test images to draw boxes on.")
             return
+        if not same:  # a new set of images: the sliders start where the evaluation says
+            for slider, value in ((self.conf, data.conf_threshold), (self.iou, data.iou_threshold)):
+                slider.blockSignals(True)
+                slider.setValue(round(value * 100))
+                slider.blockSignals(False)
+            self._update_labels()
         self.index.blockSignals(True)
         self.index.setRange(1 if n else 0, n)
         self.index.setValue(keep if n else 0)
@@ -222,9 +228,11 @@ class DetectionPage(QWidget):
         self.gallery.clear()
         self._thumb_images = [picture(img) for img in data.images]
         self._thumb_keys: list = [None] * n  # the kept candidates each thumbnail shows
-        for k in range(n):
+        for k in range(min(n, GALLERY_MAX)):
             QListWidgetItem(QIcon(QPixmap.fromImage(self._thumb_images[k])), str(k + 1), self.gallery)
-        self.gallery.setCurrentRow(keep - 1)
+        self.gallery.setCurrentRow(keep - 1 if keep <= self.gallery.count() else -1)
+        self.gallery.setToolTip(f"The first {self.gallery.count()} of the {n} test images" if n > GALLERY_MAX
+                                else "The test images")
         self.gallery.blockSignals(False)
         self.anchor_view.set_anchors(data.anchors, data.grid)
         sizes = ", ".join(f"{k + 1}: {w:.2f} x {h:.2f}" for k, (w, h) in enumerate(data.anchors))
@@ -272,7 +280,7 @@ class DetectionPage(QWidget):
         self.prev.setEnabled(k > 0)
         self.next.setEnabled(k < len(self.data) - 1)
         self.gallery.blockSignals(True)
-        self.gallery.setCurrentRow(k)
+        self.gallery.setCurrentRow(k if k < self.gallery.count() else -1)
         self.gallery.blockSignals(False)
         self.focus.blockSignals(True)
         self.focus.clear()
@@ -296,12 +304,7 @@ class DetectionPage(QWidget):
         conf, iou = self.thresholds()
         self.conf_label.setText(f"Confidence \u2265 {conf:.2f}")
         self.iou_label.setText(f"NMS IoU threshold {iou:.2f}")
-        c = {k: v.name() for k, v in overlay_colours().items()}
-        chip = "<span style='background:{};'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{}"
-        self.legend.setText("&nbsp;&nbsp;".join([
-            chip.format(c["true"], "true box"), chip.format(c["kept"], "predicted: number, class, confidence"),
-            chip.format(c["removed"], "removed by NMS (dashed)"), chip.format(c["cell"], "responsible cell"),
-            chip.format(c["anchor"], "best anchor (dotted)")]))
+        self.legend.setText(legend_html())
 
     def _hovered(self, text: str) -> None:
         self.hover.setText(text.replace("\n", "; ") if text else
@@ -316,30 +319,11 @@ class DetectionPage(QWidget):
         self.canvas.set_scene(Scene(
             picture(d.images[k]), ex, d.boxes[k], d.true_boxes[k], d.true_classes[k], d.class_names,
             self.show_removed.isChecked(), d.grid if self.show_grid.isChecked() else None,
-            self.focus.currentIndex(), d.anchors))
+            self.focus.currentIndex(), d.anchors, scores=d.scores[k], classes=d.classes[k]))
         self.explained = ex
-        self._explain(ex, k)
+        self.explain.setText(explanation_html(self.canvas.scene, self.focus.currentText()))
         if not self.hover.text():
             self._hovered("")
-
-    def _explain(self, ex, k: int) -> None:
-        d, names = self.data, self.data.class_names
-        name = lambda c: names[c] if 0 <= c < len(names) else str(c)  # noqa: E731
-        lines = [f"<b>{len(ex.kept.index)} boxes kept</b> of {len(d.scores[k])} candidates "
-                 f"({d.grid[0]} x {d.grid[1]} cells x {len(d.anchors)} anchors): {ex.below_threshold} below the "
-                 f"confidence threshold, {len(ex.removed)} removed by NMS; {len(d.true_boxes[k])} true boxes."]
-        parts = self.canvas.scene.focus_parts() if self.canvas.scene is not None else None
-        if parts is not None:
-            (i, j), a, fit, _centre, (aw, ah) = parts
-            lines.append(f"Grid: {html.escape(self.focus.currentText())} has its centre in cell row {i + 1}, "
-                         f"column {j + 1}; that cell answers for it, with anchor {a + 1} ({aw:.2f} x {ah:.2f}), "
-                         f"whose size fits it best (IoU {fit:.2f}).")
-        if ex.removed and not self.show_removed.isChecked():
-            lines.append("Tick <i>Show boxes NMS removed</i> to see them dashed.")
-        for n, r in enumerate(ex.removed):
-            lines.append(f"x{n + 1} {html.escape(name(int(d.classes[k][r.index])))} {d.scores[k][r.index]:.2f}: "
-                         + html.escape(ex.reason(r, names)))
-        self.explain.setText("<br>".join(lines))
 
     def schedule_slow(self) -> None:
         """Recompute every image's detections and the PR curves off the GUI thread (one job at a
@@ -388,9 +372,14 @@ class DetectionPage(QWidget):
     def _apply_slow(self, key, dets, scores) -> None:
         """Show one computation: the PR curves with mAP and the gallery thumbnails."""
         self._detections = (key, dets)
-        self.pr.set_scores(scores, self.data.class_names, *key)
         d = self.data
-        for k, det in enumerate(dets):
+        note = ""
+        if d.reported_map is not None and np.isfinite(d.reported_map):
+            at = f" at confidence &ge; {d.reported_conf:.2f}" if d.reported_conf is not None else ""
+            note = (f" The run reports mAP@0.5 = {d.reported_map:.3f}{at}: the lower the threshold, the further "
+                    "the curves reach.")
+        self.pr.set_scores(scores, d.class_names, *key, note=note)
+        for k, det in enumerate(dets[:self.gallery.count()]):
             if self._thumb_keys[k] == (drawn := tuple(det.index.tolist())):
                 continue  # the same boxes as drawn last time
             self._thumb_keys[k] = drawn

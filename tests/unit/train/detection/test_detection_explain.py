@@ -156,3 +156,28 @@ def test_scores_at_the_thresholds_count_what_is_kept():
     # a confidence threshold above class 1's only box loses it: AP 0 for that class
     low = data.scores_at(0.75, 0.5)
     assert low.ap[1] == 0.0 and low.map == pytest.approx(2 / 3)
+
+
+def test_from_evaluation_reads_an_evaluation_view_around_a_detection_record():
+    """The shape the detection task's Evaluation takes: ``evaluation.detection`` holds the boxes,
+    ``evaluation.images`` the whole split's pictures, the view's ``inputs``/``shown`` a subset."""
+    boxes, classes = truths_from_targets(_targets())
+    record = SimpleNamespace(images=None, candidate_boxes=np.stack([boxes[0][:1], boxes[1]]),
+                             candidate_scores=np.array([[0.9], [0.8]]), candidate_classes=np.array([[2], [1]]),
+                             true_boxes=boxes, true_classes=classes, anchors=np.array([[0.2, 0.3]]), grid=(4, 4),
+                             class_names=("a", "b", "c"), map50=0.61, ap_conf_threshold=0.01, conf_threshold=0.3,
+                             iou_threshold=0.45, box_format="xyxy")
+    evaluation = SimpleNamespace(task="detection", images=np.ones((2, 1, 8, 8)), detection=record, class_names=())
+    view = SimpleNamespace(evaluation=evaluation, inputs=np.zeros((1, 1, 8, 8)), shown=np.array([1]))
+    d = from_evaluation(view)
+    assert len(d) == 2 and d.images.max() == 1  # the whole split's images, not the view's subset
+    assert d.indices.tolist() == [0, 1]
+    assert (d.conf_threshold, d.iou_threshold, d.reported_map, d.reported_conf) == (0.3, 0.45, 0.61, 0.01)
+    assert d.class_names == ("a", "b", "c") and d.grid == (4, 4)
+    np.testing.assert_allclose(d.boxes[1], boxes[1])
+    # no images on the Evaluation: the view's kept examples and their split indices
+    evaluation.images = None
+    record.candidate_boxes, record.candidate_scores = record.candidate_boxes[1:], record.candidate_scores[1:]
+    record.candidate_classes, record.true_boxes, record.true_classes = record.candidate_classes[1:], boxes[1:], classes[1:]
+    d = from_evaluation(view)
+    assert len(d) == 1 and d.indices.tolist() == [1] and d.images.max() == 0
