@@ -333,3 +333,20 @@ def test_sliders_start_at_the_evaluations_thresholds_and_the_gallery_is_capped(q
     assert page.gallery.count() == 5 and "first 5 of the 8" in page.gallery.toolTip()
     page.index.setValue(7)  # past the gallery: the picker still reaches it
     assert page.current() == 6 and page.gallery.currentRow() == -1
+
+
+def test_boxes_past_the_edge_stay_inside_the_picture(qtbot, data):
+    import dataclasses
+    wide = [np.concatenate([b, [[-0.5, 0.2, 1.6, 0.4]]]) for b in data.boxes]  # a box far past both sides
+    d = dataclasses.replace(data, boxes=wide, scores=[np.append(s, 0.99) for s in data.scores],
+                            classes=[np.append(c, 0) for c in data.classes])
+    page = DetectionPage(d)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    image = page.canvas.grab().toImage()
+    area, ratio = page.canvas.area(), image.devicePixelRatio()
+    outside_left = image.pixelColor(int((area.left() - 2) * ratio), int((area.top() + 0.2 * area.height()) * ratio))
+    assert outside_left == style.color("BASE")
+    qtbot.waitUntil(lambda: page._job is None)

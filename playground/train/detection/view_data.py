@@ -70,6 +70,10 @@ class DetectionData:
         self.images = np.asarray(self.images, dtype=np.float32)
         if self.images.ndim == 3:  # (N, H, W) gray
             self.images = self.images[:, None]
+        if self.images.ndim != 4 or self.images.shape[1] not in (1, 3, 4):
+            raise PlaygroundError(f"detection view: the images have shape {tuple(self.images.shape)}, not pictures "
+                                  "(N, C, H, W) with 1 or 3 channels; the evaluation must carry the evaluated "
+                                  "inputs as images")
         self.boxes = [np.asarray(b, dtype=np.float64).reshape(-1, 4) for b in self.boxes]
         self.scores = [np.asarray(s, dtype=np.float64).reshape(-1) for s in self.scores]
         self.classes = [np.asarray(c).astype(np.int64).reshape(-1) for c in self.classes]

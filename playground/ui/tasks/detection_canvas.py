@@ -130,6 +130,8 @@ def _chip(painter: QPainter, at: QPointF, text: str, colour: QColor, area: QRect
 def paint_scene(painter: QPainter, area: QRectF, scene: Scene) -> dict[str, list]:
     """Draw ``scene`` into ``area`` (square); returns what was drawn: {'kept': boxes, 'removed': ..., 'true': ...}."""
     colours = overlay_colours()
+    painter.save()
+    painter.setClipRect(area)  # boxes that run past the picture's edge are cut there
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     painter.drawImage(area, scene.image)
     painted = {"kept": [], "removed": [], "true": []}
@@ -161,6 +163,7 @@ def paint_scene(painter: QPainter, area: QRectF, scene: Scene) -> dict[str, list
             if scene.labels:
                 text = f"{k + 1} {scene.name(ex.kept.classes[k])} {ex.kept.scores[k]:.2f}"
                 _chip(painter, rect.topLeft(), text, colours["kept"], area)
+    painter.restore()
     return painted
 
 

@@ -181,3 +181,10 @@ def test_from_evaluation_reads_an_evaluation_view_around_a_detection_record():
     record.candidate_classes, record.true_boxes, record.true_classes = record.candidate_classes[1:], boxes[1:], classes[1:]
     d = from_evaluation(view)
     assert len(d) == 1 and d.indices.tolist() == [1] and d.images.max() == 0
+
+
+def test_images_that_are_not_pictures_are_refused_with_their_shape():
+    boxes, classes = truths_from_targets(_targets())
+    with pytest.raises(PlaygroundError, match=r"shape \(2,\), not pictures"):
+        DetectionData(np.arange(2), boxes, [np.zeros(1)] * 2, [np.zeros(1)] * 2, boxes, classes, np.ones((1, 2)),
+                      4, ("a", "b", "c"))
