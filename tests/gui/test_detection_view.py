@@ -350,3 +350,19 @@ def test_boxes_past_the_edge_stay_inside_the_picture(qtbot, data):
     outside_left = image.pixelColor(int((area.left() - 2) * ratio), int((area.top() + 0.2 * area.height()) * ratio))
     assert outside_left == style.color("BASE")
     qtbot.waitUntil(lambda: page._job is None)
+
+
+def test_theme_change_recolours_the_plot(qtbot, data):
+    app = QApplication.instance()
+    saved = (app.style().name(), QPalette(app.palette()))
+    page = DetectionPage(data)
+    qtbot.addWidget(page)
+    try:
+        style.apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: page.pr.plot.backgroundBrush().color() == style.color("BASE"))
+        assert page.pr.legend.labelTextColor() == style.color("TEXT")
+    finally:
+        style.apply_theme(app, "light")
+        app.setStyle(saved[0])
+        app.setPalette(saved[1])
+    qtbot.waitUntil(lambda: page._job is None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -38,11 +38,6 @@ class PrPlot(QWidget):
         self.headline.setAccessibleName("mean average precision")
         layout.addWidget(self.headline)
         self.plot = pg.PlotWidget()
-        self.plot.setBackground(style.color("BASE"))
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(style.color("MUTED"))
-            axis.setTextPen(style.color("TEXT"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", "precision")
         self.plot.setLabel("bottom", "recall")
@@ -50,11 +45,27 @@ class PrPlot(QWidget):
         self.plot.setYRange(0, 1.02, padding=0.02)
         self.plot.setMouseEnabled(False, False)
         self.plot.setMinimumHeight(180)
-        self.legend = self.plot.addLegend(offset=(-8, -8), labelTextSize="8pt", labelTextColor=style.color("TEXT"),
-                                          brush=pg.mkBrush(style.color("BASE")), pen=pg.mkPen(style.color("BORDER")))
+        self.legend = self.plot.addLegend(offset=(-8, -8), labelTextSize="8pt")
         layout.addWidget(self.plot, 1)
         self.curves: list[pg.PlotDataItem] = []
         self.names: tuple = ()
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Take the current theme's colours (also when the theme changes while the page is open)."""
+        self.plot.setBackground(style.color("BASE"))
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setPen(style.color("MUTED"))
+            axis.setTextPen(style.color("TEXT"))
+        self.legend.setBrush(pg.mkBrush(style.color("BASE")))
+        self.legend.setPen(pg.mkPen(style.color("BORDER")))
+        self.legend.setLabelTextColor(style.color("TEXT"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.restyle()
+        super().changeEvent(event)
 
     def set_scores(self, scores: DetectionScores, names: tuple, conf: float, iou: float, note: str = "") -> None:
         labels = [f"{names[c] if c < len(names) else c}: AP {scores.ap[c]:.2f}" if np.isfinite(scores.ap[c])

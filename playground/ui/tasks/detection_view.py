@@ -22,7 +22,7 @@ in ``detection_plots.py``; the maths in ``playground/train/detection``.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListView,
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSlider, QSpinBox,
@@ -252,6 +252,11 @@ class DetectionPage(QWidget):
     def set_view(self, view, image: bool = True) -> None:
         """The Evaluation panel's call: ``view`` is an ``EvaluationView`` (or an Evaluation)."""
         self.set_data(view)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed: re-colour what is not palette-drawn
+            self.problem.setStyleSheet(style.css("ERROR_TEXT"))
+        super().changeEvent(event)
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
