@@ -95,10 +95,9 @@ class Evaluation:
             if self.mean_iou is not None:
                 data.update(pixel_accuracy=self.accuracy, iou=self.iou, mean_iou=self.mean_iou,
                             dice_per_class=self.dice_per_class, dice=self.dice)
-        elif not self.scores:
         elif self.detection is not None:
             data.update(class_names=list(self.class_names), **self.detection.to_dict(curves))
-        else:
+        elif not self.scores:
             data.update(mse=self.mse, mae=self.mae, r2=self.r2)
         data.update(self.scores)
         return plain_json(data)
@@ -106,9 +105,11 @@ class Evaluation:
 
 @torch.no_grad()
 def evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, objective: Objective,
-             class_names: tuple[str, ...] = (), batch_size: int = EVAL_BATCH) -> Evaluation:
+             class_names: tuple[str, ...] = (), batch_size: int = EVAL_BATCH,
+             pictures: torch.Tensor | None = None) -> Evaluation:
     """All evaluation numbers for examples ``x`` (network input form) with labels/targets ``y``;
-    which numbers is the task record's business (``objective.kind.evaluate``)."""
+    which numbers is the task record's business (``objective.kind.evaluate``). ``pictures``: the
+    inputs to draw when ``x`` is not them (the Evaluation panel passes example indices as ``x``)."""
     out = model_outputs(model, x, batch_size)
     n = len(x)
     if n == 0:
@@ -116,7 +117,7 @@ def evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, objective
     y = y.to(out.device)
     loss = float(objective.loss(out, objective.target(y)))
     kind = objective.kind
-    extra = {"images": display_images(x)} if kind.keeps_images else {}
+    extra = {"images": display_images(x if pictures is None else pictures)} if kind.keeps_images else {}
     return kind.evaluate(objective, out, y, tuple(class_names), loss, **extra)
 
 

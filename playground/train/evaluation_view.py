@@ -95,7 +95,7 @@ def evaluation_view(trainer, split: str, per_cell: int = PER_CELL) -> Evaluation
     x, y = feed.all()
     out = model_outputs(trainer.model, x)  # (N, outputs...) in evaluation mode
     ids = torch.arange(len(x), device=out.device)
-    ev = evaluate(_Lookup(out), ids, y, trainer.objective, tuple(trainer.info.class_names))
+    ev = evaluate(_Lookup(out), ids, y, trainer.objective, tuple(trainer.info.class_names), pictures=x)
     true = y.detach().cpu().numpy().copy()
     if not trainer.objective.classifies:
         true = true.reshape(len(true), -1).astype(np.float64)  # (N, k) like ev.predictions

@@ -203,3 +203,25 @@ def test_true_boxes_convert_centre_size_to_corners():
     boxes, classes = true_boxes(y)
     np.testing.assert_allclose(boxes[0], [[0.4, 0.3, 0.6, 0.7]], atol=1e-6)
     assert classes[0].tolist() == [3]
+
+
+def test_evaluation_view_keeps_the_pictures_not_the_example_indices():
+    """The Evaluation panel evaluates from one forward pass with example indices standing in for
+    the inputs; the detection page must still get the pictures (it got (N,) indices before)."""
+    from playground.data import load_settings
+    from playground.graph.project import load_project
+    from playground.nn.build import build_module
+    from playground.train import TrainConfig, Trainer
+    from playground.train.evaluation import display_images
+    from playground.train.evaluation_view import evaluation_view
+
+    project = load_project("yolo_small")
+    splits = load_settings({"name": "shapes_detect", "params": {"n_images": 40}}, 0)
+    trainer = Trainer(build_module(project.graph, seed=0), splits,
+                      TrainConfig.from_dict(project.training).replace(epochs=1, device="cpu"))
+    view = evaluation_view(trainer, "val")
+    x, _ = trainer.feeds["val"].all()
+    assert view.evaluation.images.shape == tuple(x.shape)
+    np.testing.assert_allclose(view.evaluation.images, display_images(x))
+    assert view.evaluation.detection.images is view.evaluation.images or np.array_equal(
+        view.evaluation.detection.images, view.evaluation.images)
