@@ -80,7 +80,7 @@ def test_cuda_device_without_cuda_is_a_clear_error():
 def test_registries_are_tables_of_documented_records():
     assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw"}
     assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy", "bce", "hinge", "focal", "perceptron", "dice", "iou",
-                           "ce_dice", "yolo"}
+                           "ce_dice", "yolo", "contrastive", "triplet", "triplet_hard", "triplet_semihard"}
     assert set(SCHEDULES) == {"constant", "step", "exponential", "cosine", "one_cycle", "warmup"}
     for table in (OPTIMIZERS, LOSSES, SCHEDULES):
         for name, record in table.items():
