@@ -27,7 +27,7 @@ from playground.graph.validate import validate
 from playground.ui import config, preload
 from playground.ui.autosave import Autosave
 from playground.ui.guard import SlotErrors, explain
-from playground.ui.tasks import Task
+from playground.ui.training.background import Task
 
 AUTOSAVE_MS = 60_000
 PROJECT_FILTER = f"Playground projects (*{SUFFIX} *.json);;Exported models (*.pt);;All files (*)"

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from playground.core.errors import PlaygroundError
-from playground.ui.tasks import Task
+from playground.ui.training.background import Task
 
 _ids = itertools.count(1)
 
