@@ -5,7 +5,9 @@ Owns ``EvaluationPanel``: a split combo and a one-line summary; the confusion ma
 (misclassified examples by default, captioned true → predicted with the confidence; clicking one
 makes it the shared input every panel looks at); tabs with the per-class precision/recall/F1
 table, the one-vs-rest ROC curves and the saliency of the chosen example. Regression datasets show
-MSE / MAE / R^2 and predicted-vs-true instead. Evaluating a split is costly, so it refreshes on
+MSE / MAE / R^2 and predicted-vs-true instead. A task whose record names a page of its own
+(``TaskSpec.ui_evaluation``, e.g. segmentation's masks and IoU in ``playground/ui/tasks``) gets it
+as a tab in front of these views, chosen when it first appears. Evaluating a split is costly, so it refreshes on
 epoch ends, pauses, finished runs, edits and a new split, not per batch; a new chosen example or
 target class only recomputes the saliency. The numbers come from
 ``playground/train/evaluation_view.py`` (run in the training thread); the widgets live in
@@ -115,7 +117,11 @@ class EvaluationPanel(ProbePanel):
         split.addWidget(left)
         split.addWidget(self.tabs)
         split.setSizes([520, 420])
-        self.layout_.addWidget(split, 1)
+        self.pages = QTabWidget()  # the standard views, and the task's own page when its record names one
+        self.pages.setTabBarAutoHide(True)
+        self.pages.addTab(split, "Matrix and scores")
+        self.task_pages: dict[str, QWidget] = {}  # ui_evaluation hook -> its page, built once
+        self.layout_.addWidget(self.pages, 1)
         self.finish_layout()
         self.choice.changed.connect(self._input_changed)
 
@@ -148,7 +154,8 @@ class EvaluationPanel(ProbePanel):
                 sal = exc
             return {"view": view, "saliency": sal, "image": getattr(trainer.splits, "kind", "") == "image",
                     "names": tuple(trainer.info.class_names), "task": trainer.info.task,
-                    "per_example": trainer.objective.kind.targets.per_example}
+                    "per_example": trainer.objective.kind.targets.per_example,
+                    "page": trainer.objective.kind.ui_evaluation}
 
         return fn
 
@@ -163,6 +170,7 @@ class EvaluationPanel(ProbePanel):
         if result["view"] is not None:
             self.view = result["view"]
             self._show_view()
+            self._show_page(result.get("page", ""))
         sal = result["saliency"]
         names = result["names"] if result["per_example"] else ()  # saliency of a class score per example
         self.saliency_box.set_classes(names)
@@ -207,6 +215,30 @@ class EvaluationPanel(ProbePanel):
             self.show_cell(*self.cell)
         else:
             self.show_misclassified()
+
+    def _show_page(self, hook: str) -> None:
+        """The task record's own page (``TaskSpec.ui_evaluation``) as a tab, chosen when it first
+        appears; other tasks' pages leave the tabs."""
+        from playground.ui.task_views import resolve
+
+        for key, page in self.task_pages.items():
+            if key != hook and self.pages.indexOf(page) >= 0:
+                self.pages.removeTab(self.pages.indexOf(page))
+        if not hook:
+            return
+        page = self.task_pages.get(hook)
+        if page is None:
+            page = self.task_pages[hook] = resolve(hook)()
+            page.example_chosen.connect(self._page_example)
+        if self.pages.indexOf(page) < 0:
+            self.pages.insertTab(0, page, page.title)
+            self.pages.setCurrentWidget(page)
+        page.set_view(self.view, self._image)
+
+    def _page_example(self, index: int) -> None:
+        if self.view is not None:
+            self.choice.set_example(self.view.split, index)
+            self._highlight_choice()
 
     def _redraw_matrix(self, *args) -> None:
         if self.view is not None and self.view.evaluation.confusion is not None:
