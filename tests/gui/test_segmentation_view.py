@@ -152,3 +152,26 @@ def test_fcn_small_evaluation_shows_the_segmentation_page_first(make_window, qtb
     assert page.values["circle"]["IoU"] == pytest.approx(ev.iou[1], nan_ok=True)
     page.worst_list.setCurrentRow(1)
     assert panel.choice.split == panel.view.split and panel.choice.index == int(page.worst[1])
+
+
+def test_screenshot_command_shows_the_segmentation_page(tmp_path):
+    """`playground screenshot PROJECT --panel evaluation --train-steps N`: the picture holds the page's
+    class colours (legend and table swatches), which no standard Evaluation view draws."""
+    from PySide6.QtGui import QImage
+
+    from playground.cli import main
+    from playground.graph.project import load_project, save_project
+    from playground.ui.task_views import MASK_COLORS
+
+    project = load_project("unet_small")
+    project.dataset = {**project.dataset, "params": {**project.dataset["params"], "n_images": 70}}
+    path = save_project(project, tmp_path / "unet.pgproj")
+    out = tmp_path / "seg.png"
+    assert main(["screenshot", str(path), "--panel", "evaluation", "--train-steps", "2", "--size", "1100x800",
+                 "-o", str(out)]) == 0
+    image = QImage(str(out)).convertToFormat(QImage.Format.Format_RGB888)
+    rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgb = rgb[:, :3 * image.width()].reshape(image.height(), image.width(), 3)
+    for k in (1, 2, 7):  # circle, square, ring
+        exact = np.all(rgb == MASK_COLORS[k].astype(np.uint8), axis=2)
+        assert exact.sum() >= 30, f"class {k}'s colour is not in the picture"
