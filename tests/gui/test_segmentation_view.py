@@ -97,6 +97,7 @@ def test_table_shows_iou_dice_and_share_counted_here(qtbot, trained):
 
 def test_opacity_slider_changes_the_drawn_pixels(qtbot, trained):
     from playground.ui.task_views import MASK_COLORS
+    from playground.ui.tasks.segmentation_view import WRONG_COLOR
 
     view, true, pred = trained
     page = _page(qtbot, view)
@@ -114,7 +115,7 @@ def test_opacity_slider_changes_the_drawn_pixels(qtbot, trained):
     np.testing.assert_allclose(page.truth.rgb[shape], colours, atol=1)
     np.testing.assert_allclose(page.truth.rgb[~shape, 0], gray[~shape], atol=1)
     wrong = pred[index] != true[index]
-    assert np.all(page.errors.rgb[wrong] == (255, 215, 0))
+    assert np.all(page.errors.rgb[wrong] == WRONG_COLOR)
     after = page.truth.grab().toImage()
     assert before != after  # what is on screen changed, not only the array
     assert page.opacity_label.text() == "100%"
@@ -132,10 +133,16 @@ def test_worst_examples_follow_the_iou_counted_here_and_a_click_shows_one(qtbot,
     assert page.worst_list.count() == len(listed)
     assert page.worst_list.item(0).text().endswith(f"IoU {here[listed[0]]:.3f}")
 
+    page.show_example(int(view.shown[-1]))  # shown but not picked: a new evaluation goes back to the worst
+    page.set_view(view, True)
+    assert page.index == listed[0]
+
     with qtbot.waitSignal(page.example_chosen) as signal:
         page.worst_list.setCurrentRow(3)
     assert signal.args == [int(listed[3])] and page.index == listed[3]
     assert f"#{int(listed[3])}" in page.heading.text()
+    page.set_view(view, True)  # a new evaluation keeps the example the person picked
+    assert page.index == listed[3] and page.worst_list.currentRow() == 3
     np.testing.assert_array_equal(page.truth.rgb.shape[:2], true[listed[3]].shape)
 
 

@@ -22,7 +22,7 @@ from playground.ui import style
 from playground.ui.task_views import MASK_COLORS, overlay, qimage, rgb_of
 
 SPLIT_WORDS = {"val": "validation", "test": "test", "train": "training"}
-WRONG_COLOR = np.array((255, 215, 0), dtype=np.float64)  # wrong pixels: yellow, no class has it
+WRONG_COLOR = np.array((255, 0, 255), dtype=np.float64)  # wrong pixels: magenta, on a dimmed image
 COLUMNS = ("class", "IoU", "Dice", "pixel share")
 
 
@@ -32,8 +32,9 @@ def colour_of(k: int) -> QColor:
 
 
 def wrong_pixels(sample: np.ndarray, pred: np.ndarray, true: np.ndarray, opacity: float) -> np.ndarray:
-    """The image with the pixels whose predicted class is not the true one tinted yellow; (H, W, 3) uint8."""
-    rgb = rgb_of(sample)  # (H, W, 3)
+    """The image dimmed, with the pixels whose predicted class is not the true one tinted magenta
+    (shapes are bright, so a light tint on the full image would not stand out); (H, W, 3) uint8."""
+    rgb = rgb_of(sample) * 0.5  # (H, W, 3)
     wrong = np.asarray(pred) != np.asarray(true)  # (H, W)
     rgb[wrong] = (1 - opacity) * rgb[wrong] + opacity * WRONG_COLOR
     return np.clip(rgb, 0, 255).astype(np.uint8)
@@ -45,7 +46,7 @@ def legend_html(names: tuple) -> str:
     for k, name in enumerate(names[1:], start=1):
         hex_ = colour_of(k).name()
         parts.append(f"<span style='background-color:{hex_}; color:{hex_}'>&#9608;&#9608;</span>&nbsp;{name}")
-    parts.append(f"<span style='background-color:#FFD700; color:#FFD700'>&#9608;&#9608;</span>&nbsp;wrong pixel")
+    parts.append(f"<span style='background-color:#FF00FF; color:#FF00FF'>&#9608;&#9608;</span>&nbsp;wrong pixel")
     return f"{names[0] if names else 'background'}: untinted &nbsp; " + " &nbsp; ".join(parts)
 
 
@@ -93,6 +94,7 @@ class SegmentationPage(QWidget):
         self.view = None  # the EvaluationView shown
         self.image = True
         self.index: int | None = None  # the example shown (index in the split)
+        self.picked = False  # the person clicked it: a new evaluation keeps it (else the worst is shown)
         self.worst = np.zeros(0, dtype=np.int64)  # the listed examples, worst IoU first
         self.values: dict[str, dict[str, float]] = {}  # class -> column -> number (tests read it)
 
@@ -189,7 +191,7 @@ class SegmentationPage(QWidget):
         self.legend.setText(legend_html(names))
         self._fill_table(ev, names)
         self._fill_worst(view)
-        keep = self.index is not None and view.row_of(self.index) >= 0
+        keep = self.picked and self.index is not None and view.row_of(self.index) >= 0
         self.show_example(self.index if keep else (int(self.worst[0]) if len(self.worst) else None))
 
     def _fill_table(self, ev, names: tuple) -> None:
@@ -216,8 +218,7 @@ class SegmentationPage(QWidget):
         ev = view.evaluation
         iou = np.asarray(ev.example_iou, dtype=np.float64)
         order = np.argsort(np.where(np.isnan(iou), np.inf, iou), kind="stable")  # worst first
-        rows = np.asarray([view.row_of(int(i)) for i in order])
-        gap = np.flatnonzero(rows < 0)  # the list stops at the first example that came back without its input
+        gap = np.flatnonzero(~np.isin(order, view.shown))  # the list stops at the first one without its input
         self.worst = order[:gap[0] if gap.size else len(order)].astype(np.int64)
         where = SPLIT_WORDS.get(view.split, view.split)
         more = f" (the {len(self.worst)} worst of {ev.count})" if len(self.worst) < ev.count else ""
@@ -275,6 +276,7 @@ class SegmentationPage(QWidget):
     def _row_chosen(self, row: int) -> None:
         if 0 <= row < len(self.worst):
             index = int(self.worst[row])
+            self.picked = True
             self.show_example(index)
             self.example_chosen.emit(index)
 
