@@ -122,6 +122,7 @@ SPECS = [
         parameters={**_PARAMS, "mask": Param("binary", None, None,
                                              "binary (shape vs background) or per shape (background + 7 kinds)")},
         choices={"mask": MASKS},
+        classes_for=lambda params: SEG_CLASSES[params["mask"]],
         target_shape=(SIZE, SIZE),
         group="images",
     ),

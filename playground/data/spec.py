@@ -97,10 +97,22 @@ class DatasetSpec:
     needs_path: str | None = None
     group: str = "generated"
     path_choices: Callable[[str], dict[str, tuple[str, ...]]] | None = None
+    classes_for: Callable[[dict], tuple[str, ...]] | None = None  # class names that depend on the parameters
 
     @property
     def num_classes(self) -> int:
         return len(self.classes) if target_form(self.task).classes else 0
+
+    def class_names(self, params: dict | None) -> tuple[str, ...]:
+        """The class names with these parameters (shapes_seg's 'per shape' mask has 8, 'binary' 2);
+        the record's own ``classes`` when they do not depend on parameters or the parameters are bad
+        (loading reports those)."""
+        if self.classes_for is None:
+            return self.classes
+        try:
+            return tuple(self.classes_for(self.resolve(params)))
+        except DataError:
+            return self.classes
 
     def resolve(self, params: dict | None) -> dict:
         """Defaults overlaid with ``params``, each checked; a bad name or value raises DataError."""

@@ -57,10 +57,14 @@ def stored_inputs(trainer, split: str, idx: np.ndarray) -> np.ndarray:
 
 
 def gallery_indices(ev: Evaluation, true: np.ndarray, per_cell: int = PER_CELL) -> np.ndarray:
-    """The first ``per_cell`` examples of every (true, predicted) cell, and of the misclassified list."""
+    """The first ``per_cell`` examples of every (true, predicted) cell, and of the misclassified list;
+    for per-pixel tasks also the ``per_cell`` worst by their own IoU."""
     if ev.predictions is None or ev.confusion is None:
         return np.zeros(0, dtype=np.int64)
     parts = [np.asarray(ev.misclassified[:per_cell], dtype=np.int64)]
+    if ev.example_iou is not None:  # per-pixel tasks: the worst examples by their own IoU
+        iou = np.asarray(ev.example_iou, dtype=np.float64)
+        parts.append(np.argsort(np.where(np.isnan(iou), np.inf, iou), kind="stable")[:per_cell].astype(np.int64))
     if true.ndim == 1:  # classification: one label per example
         c = len(ev.confusion)
         code = true.astype(np.int64) * c + ev.predictions.astype(np.int64)  # (N,) cell of each example

@@ -71,7 +71,8 @@ def data_facts(dataset: dict | None) -> DataFacts | None:
     if spec is None:
         return None
     shape = tuple(spec.input_shape) if spec.input_shape is not None else None
-    return DataFacts(spec.name, spec.title, spec.task, shape, spec.num_classes, tuple(spec.target_shape),
+    classes = len(spec.class_names((dataset or {}).get("params"))) if spec.num_classes else 0
+    return DataFacts(spec.name, spec.title, spec.task, shape, classes, tuple(spec.target_shape),
                      points=spec.group == "2-D points")
 
 

@@ -159,3 +159,31 @@ def test_a_graph_with_a_problem_shows_a_message(make_window, qtbot):
     n = panel.results
     panel.choice.set_custom(np.zeros((1, 28, 28)), "your drawing")
     qtbot.waitUntil(lambda: panel.results > n and "784 values" in panel.last_error, timeout=60_000)
+
+
+def test_unet_decoder_maps_match_a_torch_forward_and_name_the_classes(make_window, qtbot):
+    """A segmentation net: the decoder's transposed convolutions and Concat skips are drawn like any
+    layer (same values as a direct forward pass), and the final score maps carry the class names."""
+    window = make_window("unet_small")
+    panel = window.training.show_panel("activations")
+    qtbot.waitUntil(lambda: panel.results >= 1 and panel.last_result is not None, timeout=240_000)  # 28 layers
+    trainer = window.training.session.trainer
+    import torch
+
+    from playground.train import probes
+
+    x, _ = panel.choice.fetch(trainer)  # a mask as label: the classifier reference above does not apply
+    with probes.eval_mode(trainer.model), torch.no_grad():
+        outs = {name: out[0].numpy() for name, _, out in probes.node_outputs(trainer.model, x)}
+    assert list(panel.sections) == list(outs)
+    for name, channels in (("up1", 32), ("cat1", 64), ("up2", 16), ("cat2", 32), ("conv11", 8)):
+        section = panel.sections[name]
+        shown = min(channels, 32)
+        assert len(section.grid.tiles) == shown and outs[name].shape[0] == channels
+        for c in range(shown):
+            np.testing.assert_allclose(section.grid.tiles[c], outs[name][c], rtol=1e-5, atol=1e-6)
+    final = panel.sections["conv11"]
+    names = trainer.info.class_names
+    assert final.bars is None and final.grid.captions == [f"ch {c} {names[c]}" for c in range(8)]
+    assert "one score map per class" in final.note.text()
+    assert panel.sections["conv10"].grid.captions[0] == "ch 0"

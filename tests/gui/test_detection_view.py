@@ -366,3 +366,25 @@ def test_theme_change_recolours_the_plot(qtbot, data):
         app.setStyle(saved[0])
         app.setPalette(saved[1])
     qtbot.waitUntil(lambda: page._job is None)
+
+
+def test_evaluation_panel_shows_the_detection_page_for_a_real_run(make_window, qtbot):
+    """yolo_small in the app: the Evaluation panel shows the Detection page with the split's real
+    pictures and the record's summary (it raised on a missing R² before: detection has neither
+    accuracy nor R²)."""
+    from playground.graph.project import load_project
+    from playground.train.tasks import get_task
+    from playground.ui.tasks.detection_view import DetectionPage
+
+    project = load_project("yolo_small")
+    project.dataset = {**project.dataset, "params": {**project.dataset.get("params", {}), "n_images": 40}}
+    window = make_window(project)
+    panel = window.training.show_panel("evaluation")
+    qtbot.waitUntil(lambda: panel.results >= 1 and panel.view is not None, timeout=120_000)
+    assert panel.last_error == ""
+    page = panel.pages.currentWidget()
+    assert isinstance(page, DetectionPage)
+    ev = panel.view.evaluation
+    assert ev.images.ndim == 4 and ev.images.shape[1:] == (1, 64, 64)
+    assert get_task("detection").summary(ev) in panel.summary.text()
+    assert not panel.pages.isTabVisible(panel.pages.indexOf(panel.standard))

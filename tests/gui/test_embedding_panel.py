@@ -69,10 +69,12 @@ def test_evaluation_panel_shows_the_task_page_for_metric_learning(make_window, q
     panel, trainer = _trained(window, qtbot, "evaluation", 5)
     qtbot.waitUntil(lambda: panel.view is not None and panel.view.step == 5 and not panel.in_flight, timeout=60000)
     assert panel.last_error == ""
-    page = panel.tabs.currentWidget()
-    assert type(page).__name__ == "EmbeddingPanel" and not panel.left.isVisibleTo(panel)
-    ev = trainer.evaluate("val")
-    assert f"verification accuracy {ev.scores['verification_accuracy']:.4g}" in panel.summary.text()
+    page = panel.pages.currentWidget()
+    assert type(page).__name__ == "EmbeddingPanel"
+    assert not panel.pages.isTabVisible(panel.pages.indexOf(panel.standard))  # no confusion matrix to show
+    from playground.train.tasks import get_task
+
+    assert get_task("embedding").summary(trainer.evaluate("val")) in panel.summary.text()
     qtbot.waitUntil(lambda: page.view is not None and page.view.step == 5, timeout=60000)
     assert page.last_error == ""
 

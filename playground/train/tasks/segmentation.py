@@ -48,5 +48,5 @@ SPEC = TaskSpec(
     test_keys=("loss", "accuracy", "pixel_accuracy", "mean_iou", "iou", "dice", "confusion_matrix"),
     summary=_summary,
     ui_thumbnail="playground.ui.tasks.thumbnails:mask_thumbnail",
-    ui_evaluation="",
+    ui_evaluation="playground.ui.tasks.segmentation_view:SegmentationPage",
 )

@@ -143,7 +143,9 @@ class NodeSection(QFrame):
             layout.addWidget(QLabel("Class probabilities:"))
             layout.addWidget(self.bars)
 
-    def show_value(self, value: np.ndarray) -> None:
+    def show_value(self, value: np.ndarray, channel_names: tuple = ()) -> None:
+        """Draw one output; ``channel_names``: a name per channel (a segmentation net's final score maps,
+        one per class)."""
         value = np.asarray(value)
         finite = value[np.isfinite(value)] if value.size else value
         stats = (f"min {finite.min():.3g} · max {finite.max():.3g} · mean {finite.mean():.3g}" if finite.size
@@ -151,10 +153,12 @@ class NodeSection(QFrame):
         if value.ndim == 3:  # (C, H, W): one tile per channel
             shown = min(value.shape[0], MAX_CHANNELS)
             tiles = [value[c] for c in range(shown)]
-            self.grid.set_tiles(tiles, [f"ch {c}" for c in range(shown)], scale="shared", cmap="viridis",
-                                legend=True)
+            captions = [f"ch {c} {channel_names[c]}" if c < len(channel_names) else f"ch {c}" for c in range(shown)]
+            self.grid.set_tiles(tiles, captions, scale="shared", cmap="viridis", legend=True)
             more = f"showing {shown} of {value.shape[0]} channels · " if shown < value.shape[0] else ""
-            self.note.setText(f"{more}{stats} · one colour scale for all channels")
+            per_class = (" · one score map per class: each pixel's predicted class is the map that is highest there"
+                         if channel_names else "")
+            self.note.setText(f"{more}{stats} · one colour scale for all channels{per_class}")
         elif value.ndim == 2:  # (H, W): one picture
             self.grid.set_tiles([value], [""], scale="shared", legend=True)
             self.note.setText(stats)
@@ -244,8 +248,10 @@ class ActivationsPanel(ProbePanel):
         if signature != self._signature:
             self._rebuild(view)
             self._signature = signature
-        for node in view.nodes:
-            self.sections[node.name].show_value(node.value)
+        for k, node in enumerate(view.nodes):
+            maps_per_class = (k == len(view.nodes) - 1 and view.probabilities is None and node.value.ndim == 3
+                              and node.value.shape[0] == len(view.class_names) > 1)  # a per-pixel classifier's scores
+            self.sections[node.name].show_value(node.value, tuple(view.class_names) if maps_per_class else ())
         final = self.sections[view.nodes[-1].name] if view.nodes else None
         if final is not None and final.bars is not None:
             final.bars.set_values(view.probabilities, view.class_names, view.label)

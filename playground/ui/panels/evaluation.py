@@ -5,7 +5,9 @@ Owns ``EvaluationPanel``: a split combo and a one-line summary; the confusion ma
 (misclassified examples by default, captioned true → predicted with the confidence; clicking one
 makes it the shared input every panel looks at); tabs with the per-class precision/recall/F1
 table, the one-vs-rest ROC curves and the saliency of the chosen example. Regression datasets show
-MSE / MAE / R^2 and predicted-vs-true instead. Evaluating a split is costly, so it refreshes on
+MSE / MAE / R^2 and predicted-vs-true instead. A task whose record names a page of its own
+(``TaskSpec.ui_evaluation``, e.g. segmentation's masks and IoU in ``playground/ui/tasks``) gets it
+as a tab in front of these views, chosen when it first appears. Evaluating a split is costly, so it refreshes on
 epoch ends, pauses, finished runs, edits and a new split, not per batch; a new chosen example or
 target class only recomputes the saliency. The numbers come from
 ``playground/train/evaluation_view.py`` (run in the training thread); the widgets live in
@@ -111,13 +113,16 @@ class EvaluationPanel(ProbePanel):
         self.tabs.addTab(self.roc, "ROC curves")
         self.tabs.addTab(self.saliency_box, "Saliency")
 
-        self.left = left
-        self.task_pages: dict[str, QWidget] = {}  # a task record's own page (TaskSpec.ui_evaluation), by hook
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.tabs)
         split.setSizes([520, 420])
-        self.layout_.addWidget(split, 1)
+        self.pages = QTabWidget()  # the standard views, and the task's own page when its record names one
+        self.pages.setTabBarAutoHide(True)
+        self.standard = split
+        self.pages.addTab(split, "Matrix and scores")
+        self.task_pages: dict[str, QWidget] = {}  # ui_evaluation hook -> its page, built once
+        self.layout_.addWidget(self.pages, 1)
         self.finish_layout()
         self.choice.changed.connect(self._input_changed)
 
@@ -150,7 +155,8 @@ class EvaluationPanel(ProbePanel):
                 sal = exc
             return {"view": view, "saliency": sal, "image": getattr(trainer.splits, "kind", "") == "image",
                     "names": tuple(trainer.info.class_names), "task": trainer.info.task,
-                    "per_example": trainer.objective.kind.targets.per_example}
+                    "per_example": trainer.objective.kind.targets.per_example,
+                    "page": trainer.objective.kind.ui_evaluation}
 
         return fn
 
@@ -165,6 +171,7 @@ class EvaluationPanel(ProbePanel):
         if result["view"] is not None:
             self.view = result["view"]
             self._show_view()
+            self._show_page(result.get("page", ""))
         sal = result["saliency"]
         names = result["names"] if result["per_example"] else ()  # saliency of a class score per example
         self.saliency_box.set_classes(names)
@@ -183,20 +190,15 @@ class EvaluationPanel(ProbePanel):
             self.summary.setText(f"The {where} split is empty: choose another split or change the split ratios.")
             self.gallery.clear("")
             return
-        page = self._task_page(ev.task)
-        self.left.setVisible(not ev.scores)
-        if ev.scores:  # a task with its own numbers (metric learning): they and its page say it all
-            for k in range(self.tabs.count()):
-                self.tabs.setTabEnabled(k, self.tabs.widget(k) is page)
-            if page is not None:
-                self.tabs.setCurrentWidget(page)
-            numbers = ", ".join(f"{k.replace('_', ' ')} {v:.4g}" for k, v in ev.scores.items())
-            self.summary.setText(f"{where}: {ev.count} examples, loss {ev.loss:.4g}, {numbers} (after {view.step} steps)")
+        standard = (ev.accuracy is not None or ev.r2 is not None) and not ev.scores  # class or regression numbers
+        self.pages.setTabVisible(self.pages.indexOf(self.standard), standard)
+        if not standard:  # a task with numbers of its own (detection, metric learning): its page shows them
+            from playground.train.tasks import get_task
+
+            self.summary.setText(f"{where}: {get_task(ev.task).summary(ev)} (after {view.step} steps)")
             return
         regression = ev.accuracy is None
         self.tabs.setTabEnabled(self.tabs.indexOf(self.saliency_box), True)
-        for other in self.task_pages.values():
-            self.tabs.setTabEnabled(self.tabs.indexOf(other), other is page)
         self.top.setCurrentWidget(self.regression if regression else self.matrix_box)
         self.gallery_box.setVisible(not regression)
         self.normalize.setVisible(not regression)
@@ -223,20 +225,38 @@ class EvaluationPanel(ProbePanel):
         else:
             self.show_misclassified()
 
-    def _task_page(self, task: str) -> QWidget | None:
-        """The page the task's record names (``TaskSpec.ui_evaluation``, a panel class taking the
-        panel context), built once and added as a tab; None when the record names none."""
-        from playground.train.tasks import get_task
+    def _show_page(self, hook: str) -> QWidget | None:
+        """The task record's own page (``TaskSpec.ui_evaluation``) as a tab in front, chosen when it
+        first appears; other tasks' pages leave the tabs. A page that is a probe panel (the
+        Embedding panel) is built with this panel's context and fetches its own numbers; any other
+        page gets each new evaluation through ``set_view(view, image)`` and may say which example
+        it shows through an ``example_chosen(int)`` signal."""
+        from playground.ui.panels.probe_panel import ProbePanel
         from playground.ui.tasks.thumbnails import resolve
 
-        record = get_task(task)
-        if not record.ui_evaluation:
+        for key, page in self.task_pages.items():
+            if key != hook and self.pages.indexOf(page) >= 0:
+                self.pages.removeTab(self.pages.indexOf(page))
+        if not hook:
             return None
-        if record.ui_evaluation not in self.task_pages:
-            page = resolve(record.ui_evaluation)(self.context)
-            self.task_pages[record.ui_evaluation] = page
-            self.tabs.addTab(page, record.title)
-        return self.task_pages[record.ui_evaluation]
+        page = self.task_pages.get(hook)
+        if page is None:
+            cls = resolve(hook)
+            page = self.task_pages[hook] = cls(self.context) if issubclass(cls, ProbePanel) else cls()
+            if hasattr(page, "example_chosen"):
+                page.example_chosen.connect(self._page_example)
+        if self.pages.indexOf(page) < 0:
+            title = getattr(page, "title", "") or self.view.evaluation.task.title()
+            self.pages.insertTab(0, page, title if isinstance(title, str) else str(title))
+            self.pages.setCurrentWidget(page)
+        if hasattr(page, "set_view"):
+            page.set_view(self.view, self._image)
+        return page
+
+    def _page_example(self, index: int) -> None:
+        if self.view is not None:
+            self.choice.set_example(self.view.split, index)
+            self._highlight_choice()
 
     def _redraw_matrix(self, *args) -> None:
         if self.view is not None and self.view.evaluation.confusion is not None:

@@ -82,3 +82,22 @@ def test_check_exits_1_and_names_the_fix(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1x28x28" in out and "fix in the app" in out and "10" in out
     assert main(["check", "tfp_mlp"]) == 0
+
+
+def test_shapes_seg_class_count_follows_its_mask_parameter():
+    """'per shape' masks have background + 7 classes, 'binary' 2: the check reads the parameter (the
+    8-class U-Net used to be refused with '8 outputs but 2 classes'); a bad value falls back to the
+    record's classes (loading names the mistake)."""
+    from playground.graph.project import load_project
+    from playground.train.fit_check import data_facts, fit_issues
+
+    assert data_facts({"name": "shapes_seg", "params": {"mask": "per shape"}}).num_classes == 8
+    assert data_facts({"name": "shapes_seg", "params": {"mask": "binary"}}).num_classes == 2
+    assert data_facts({"name": "shapes_seg"}).num_classes == 2
+    assert data_facts({"name": "shapes_seg", "params": {"mask": "nope"}}).num_classes == 2
+    for preset in ("unet_small", "fcn_small"):
+        project = load_project(preset)
+        assert fit_issues(project.graph, None, project.dataset, project.training) == []
+        binary = {**project.dataset, "params": {"mask": "binary"}}
+        problems = fit_issues(project.graph, None, binary, project.training)
+        assert problems and "8 outputs" in problems[0].message and "2 classes" in problems[0].message
