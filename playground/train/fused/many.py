@@ -5,11 +5,7 @@ row of the 2-D weight array ``thetas`` (M, P), its own optimizer code, hyper-par
 (``hps`` (M, HP_SIZE)), per-step learning rates (``lrs`` (M, steps)) and epoch orders (``orders``
 (M, E, N)), trained one after the other inside the kernel with exactly the steps ``train_steps``
 takes for one network (so a row's result equals a single run's). What it saves is everything
-around the arithmetic: one call, one set of buffers, no Python between networks or epochs; and
-the networks are independent, so they are spread over the machine's cores (numba's ``prange``:
-each core trains whole networks, each with its own scratch buffer for the batch outputs). A lock
-keeps two sweeps from launching the parallel kernel at once (numba's default threading layer is
-not safe for concurrent launches).
+around the arithmetic: one call, one set of buffers, no Python between networks or epochs.
 """
 
 from __future__ import annotations
@@ -19,28 +15,20 @@ from playground.train.fused.cache import ensure_cache_dir
 ensure_cache_dir()
 
 import numpy as np  # noqa: E402
-import threading  # noqa: E402
-
-from numba import njit, prange  # noqa: E402
+from numba import njit  # noqa: E402
 
 from playground.train.fused.kernels import OPTIONS, train_steps  # noqa: E402
 
 
-#: one parallel launch at a time (see the module docstring)
-LAUNCH = threading.Lock()
-
-
-@njit(nogil=True, parallel=True, **OPTIONS)
+@njit(nogil=True, **OPTIONS)
 def train_many(thetas, grads, goods, s1s, s2s, ostates, wmask, layers, slopes, X, T, labels, orders, batch, steps,
                loss, opts, hps, lrs, step_loss, step_pen, outs, done):
     """Train every row of ``thetas`` for ``steps`` steps; ``done[m]`` gets the steps network m took
-    (fewer when its loss became NaN/inf: its weights are then those of the last good step).
-    ``outs`` only gives the shape of one network's output scratch (E, N, k)."""
-    for m in prange(thetas.shape[0]):
-        scratch = np.empty(outs.shape, dtype=np.float32)
+    (fewer when its loss became NaN/inf: its weights are then those of the last good step)."""
+    for m in range(thetas.shape[0]):
         n, _ = train_steps(thetas[m], grads[m], goods[m], s1s[m], s2s[m], ostates[m], wmask, layers, slopes,
                            X, T, labels, orders[m], 0, batch, steps, loss, opts[m], hps[m], lrs[m],
-                           step_loss[m], step_pen[m], scratch)
+                           step_loss[m], step_pen[m], outs)
         done[m] = n
 
 

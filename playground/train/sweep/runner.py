@@ -242,7 +242,7 @@ def sequential_train(tr: Trainer) -> dict:
 def vector_train(trainers: list[Trainer]) -> list[dict]:
     """Train Trainers of one layout and batch size together in one ``train_many`` call; each ends
     with the weights and optimizer state a single ``run_epochs`` of it would leave."""
-    from playground.train.fused.many import LAUNCH, train_many
+    from playground.train.fused.many import train_many
 
     t0 = time.perf_counter()
     first = trainers[0]
@@ -266,9 +266,8 @@ def vector_train(trainers: list[Trainer]) -> list[dict]:
     losses, pens = np.zeros((M, steps + 1)), np.zeros((M, steps + 1))
     outs = np.empty((epochs, n, int(binds[0].layers[-1, 1])), np.float32)
     done = np.zeros(M, dtype=np.int64)
-    with LAUNCH:
-        train_many(thetas, grads, goods, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T,
-                   labels, orders, batch, steps, fast0._plan.loss, opts, hps, lrs, losses, pens, outs, done)
+    train_many(thetas, grads, goods, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T,
+               labels, orders, batch, steps, fast0._plan.loss, opts, hps, lrs, losses, pens, outs, done)
     seconds = (time.perf_counter() - t0) / M
     results = []
     for m, (tr, b) in enumerate(zip(trainers, binds)):
