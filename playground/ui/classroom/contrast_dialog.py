@@ -119,4 +119,6 @@ def open_side_by_side(window, contrast=None, project=None):
         view.showFullScreen()
     else:
         view.show()
+    view.raise_()
+    view.activateWindow()  # its keys (Space, S, R) work at once, not the main window's
     return view
