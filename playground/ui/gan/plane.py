@@ -16,6 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
+from playground.ui.panels.boundary_plane import plane_plot
+
 REAL, FAKE, ARROW, MESH = "#2CA02C", "#9467BD", "#C2185B", (90, 90, 90, 110)
 #: σ(D) 0 -> purple (generated), 0.5 -> white, 1 -> green (real)
 HEAT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(190, 160, 225), (255, 255, 255), (165, 220, 165)])
@@ -43,14 +45,7 @@ class GanPlane(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setBackground("w")
-        self.plot = self.addPlot(row=0, col=0)
-        self.plot.setAspectLocked(True)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
-        self.plot.setLabel("bottom", "x1")
-        self.plot.setLabel("left", "x2")
+        self.plot = plane_plot(self)
         self.legend = self.plot.addLegend(offset=(-6, 6), labelTextSize="8pt")  # top right, beside the square
         self.image = pg.ImageItem(axisOrder="row-major")  # row i = y i: row 0 at the bottom
         self.plot.addItem(self.image)

@@ -92,19 +92,26 @@ def point_colours(result: dict, y: np.ndarray) -> list:
     return [palette[int(c) % len(palette)] for c in np.asarray(y).astype(int)]
 
 
+def plane_plot(widget: pg.GraphicsLayoutWidget) -> pg.PlotItem:
+    """The x1-x2 plane as every 2-D view draws it: white, square units, fixed (no mouse zoom or
+    menu), axes named x1 and x2."""
+    widget.setBackground("w")
+    plot = widget.addPlot(row=0, col=0)
+    plot.setAspectLocked(True)
+    plot.setMouseEnabled(False, False)
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.setLabel("bottom", "x1")
+    plot.setLabel("left", "x2")
+    return plot
+
+
 class PlaneView(pg.GraphicsLayoutWidget):
     clicked = Signal(float, float)  # a point of the plane, data units
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setBackground("w")
-        self.plot = self.addPlot(row=0, col=0)
-        self.plot.setAspectLocked(True)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
-        self.plot.setLabel("bottom", "x1")
-        self.plot.setLabel("left", "x2")
+        self.plot = plane_plot(self)
         for axis in ("bottom", "left"):
             self.plot.getAxis(axis).setPen(pg.mkPen("#5A6270"))
             self.plot.getAxis(axis).setTextPen(pg.mkPen("#1F2328"))
