@@ -84,3 +84,20 @@ def test_a_million_points_redraw_at_interactive_speed(curves, qtbot):
     per_frame = (time.perf_counter() - start) / 5
     print(f"redraw with 1e6 points: {per_frame * 1000:.1f} ms")
     assert curves.curves["loss"].series.n == n + 5
+
+
+def test_learning_rate_is_drawn_from_zero(make_window, qtbot):
+    """A constant learning rate of 0.03 sat on the middle of a -0.47..0.53 axis and read as 0
+    (seen walking the overfitting lesson); now the axis runs from 0 to a little above it."""
+    import numpy as np
+
+    from playground.ui.panels.curves import CurvesPanel
+
+    window = make_window("tfp_mlp")
+    window.training.session.step(30)
+    panel = window.findChild(CurvesPanel)
+    qtbot.waitUntil(lambda: len(panel.curves["lr"].series.view()[1]) >= 30, timeout=60000)
+    panel._redraw()
+    low, high = panel.lr_plot.vb.viewRange()[1]
+    lr = float(np.max(panel.curves["lr"].series.view()[1]))
+    assert low == 0.0 and lr < high <= lr * 1.2

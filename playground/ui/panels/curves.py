@@ -199,6 +199,16 @@ class CurvesPanel(QWidget):
         self._drawn_at = time.perf_counter()
         for curve in self.curves.values():
             curve.refresh()
+        self._lr_from_zero()
+
+    def _lr_from_zero(self) -> None:
+        """On a linear axis the learning rate is drawn from 0 up (a constant 0.03 sat on the middle
+        line of a -0.47..0.53 range and read as 0); the log axis keeps its automatic range."""
+        _x, y = self.curves["lr"].series.view()
+        if len(y) and not self.log_box.isChecked() and np.isfinite(y).any():
+            top = float(np.nanmax(y))
+            if top > 0:
+                self.lr_plot.setYRange(0.0, top * 1.15, padding=0)
 
     # ---- compare runs ----------------------------------------------------------------------------
 
