@@ -16,8 +16,8 @@ from collections import deque
 
 WINDOW_S = 5.0
 DEFINITION = (f"samples per second of wall-clock training time over the last {WINDOW_S:g} s (the whole "
-              "run when it is shorter): steps, data, and the validation pass after each epoch included; "
-              "pauses excluded")
+              "run when it is shorter, back to the last step when a validation pass fills them): steps, data, "
+              "and the validation pass after each epoch included; pauses excluded")
 
 
 class Throughput:
@@ -40,8 +40,9 @@ class Throughput:
             points[-1] = (now, samples)  # close to the one before: move the last point instead
         else:
             points.append((now, samples))
-        while len(points) > 2 and now - points[1][0] >= self.window_s:
-            points.popleft()  # the oldest point still keeps the window at least WINDOW_S long
+        while len(points) > 2 and now - points[1][0] >= self.window_s and points[1][1] < samples:
+            points.popleft()  # the oldest point still keeps the window at least WINDOW_S long, and
+            # reaching back to a step: a validation pass longer than the window read as 0 samples/s
 
     def rate(self) -> float:
         """Samples per second over the window; nan until there are two points a moment apart."""

@@ -55,3 +55,18 @@ def test_the_trainer_reports_wall_clock_samples_per_second(blob_splits):
     assert all(r > 0 for r in clock.rates[1:])  # known from the first batch on, never 0
     step_only = result.samples / result.train_seconds
     assert step_only > result.samples_per_s  # the old "time in steps only" figure was larger
+
+
+def test_a_validation_pass_longer_than_the_window_does_not_read_zero():
+    """Seen in `playground train` on Fashion-MNIST under load: the last 5 s held only the validation
+    pass (no new samples), and the run's summary said 0 samples/s. The window now reaches back to
+    the last step: the rate is the samples of that step over the time since, as counted by hand."""
+    from playground.train.throughput import Throughput
+
+    meter = Throughput(window_s=5.0)
+    meter.restart(0.0, 0)
+    for k in range(1, 11):  # ten steps of 100 samples, 0.1 s each
+        meter.tick(k * 0.1, k * 100)
+    meter.tick(8.0, 1000)  # the validation pass ends 7 s later, no new samples
+    assert meter.rate() > 0
+    assert meter.rate() == pytest.approx((1000 - 900) / (8.0 - 0.9))
