@@ -140,11 +140,16 @@ def detail_step(tr) -> int | None:
     return min(steps) if steps else None
 
 
+def allowed() -> bool:
+    """Whether the fast engine may run at all (``PLAYGROUND_ENGINE=torch`` turns it off everywhere:
+    single runs and sweeps)."""
+    return os.environ.get("PLAYGROUND_ENGINE", "").lower() != "torch"
+
 class FastPath:
     """The Trainer's fast engine: ``chunk`` runs steps, or returns None when torch must run them."""
 
     def __init__(self):
-        self.enabled = os.environ.get("PLAYGROUND_ENGINE", "").lower() != "torch"
+        self.enabled = allowed()
         self.reason: str | None = None if self.enabled else "turned off (PLAYGROUND_ENGINE=torch)"
         self.used = False  # the last chunk ran here
         self._key = None

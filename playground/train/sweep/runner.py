@@ -171,7 +171,9 @@ class Sweep:
         self.graph, self.config, self.points = graph, config, points
         self.epochs = epochs
         self.fold_data = fold_splits(splits, folds, config.seed) if folds and folds > 1 else [splits]
-        self.vectorize = vectorize
+        from playground.train.fused.runner import allowed
+
+        self.vectorize = vectorize and allowed()  # PLAYGROUND_ENGINE=torch: every row through the torch path
 
     def _trainer(self, point: dict, splits) -> Trainer:
         g, cfg = configure(self.graph, self.config, point, self.epochs)
