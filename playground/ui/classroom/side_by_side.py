@@ -112,6 +112,7 @@ class SideBySideWindow(QWidget):
         self._closing = False
         self.playing = False
         self._pending = 0  # steps asked for by Step / a lesson, each side
+        self._reset = False  # Reset asked for: the worker builds both sides afresh
         self._latest: tuple | None = None
         self._drawn = None
         self.error: str | None = None
@@ -168,8 +169,6 @@ class SideBySideWindow(QWidget):
             self._pending = 0
             self._reset = True
         self._wake.set()
-
-    _reset = False
 
     # ---- the worker
     def _work(self) -> None:
