@@ -29,7 +29,8 @@ from playground.train.fused import compiler
 from playground.train.sweep.space import kfold
 from playground.train.threads import threads_for
 
-GROUP = 16  # networks per kernel call: progress and Cancel are taken up between calls
+GROUP = 64  # networks trained side by side (the more, the fuller each SIMD instruction)
+CHUNK_EPOCHS = 20  # epochs per kernel call: Cancel is taken up between calls
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 
 
@@ -144,9 +145,11 @@ def fold_splits(splits, k: int, seed: int) -> list:
     return out
 
 
-def _final(tr: Trainer) -> dict:
-    """Final train and validation loss/accuracy: one pass over each split (one torch thread for a
-    small model: on a busy machine two threads' wake-ups cost 10x the arithmetic)."""
+def _final(tr: Trainer, fused: bool = False) -> dict:
+    """Final train and validation loss/accuracy: one pass over each split, through the fused
+    kernel's forward pass when ``fused`` (the same network, without torch's per-call cost), else
+    through torch on one thread for a small model (on a busy machine two threads' wake-ups cost
+    10x the arithmetic)."""
     out = {}
     for split in ("train", "val"):
         feed = tr.feeds[split]
@@ -154,7 +157,8 @@ def _final(tr: Trainer) -> dict:
             continue
         x, y = feed.all()
         with torch.no_grad(), threads_for(tr.model):
-            m = split_metrics(tr.objective, model_outputs(tr.model, x), y)
+            outputs = tr._fast.outputs(tr, split) if fused else model_outputs(tr.model, x)
+            m = split_metrics(tr.objective, outputs, y)
         out[f"{split}_loss"] = m.loss if math.isfinite(m.loss) else None
         out[f"{split}_accuracy"] = m.accuracy
     return out
@@ -227,7 +231,10 @@ class Sweep:
                 if cancel():
                     return
                 chunk = members[start:start + GROUP]
-                yield from zip(chunk, vector_train([tr for _, _, tr in chunk]))
+                results = vector_train([tr for _, _, tr in chunk], cancel)
+                if results is None:
+                    return
+                yield from zip(chunk, results)
         for job in rest:
             if cancel():
                 return
@@ -241,9 +248,29 @@ def sequential_train(tr: Trainer) -> dict:
             "engine": "sequential", "diverged": result.reason == "nan"}
 
 
-def vector_train(trainers: list[Trainer]) -> list[dict]:
-    """Train Trainers of one layout and batch size together in one ``train_many`` call; each ends
-    with the weights and optimizer state a single ``run_epochs`` of it would leave."""
+def vector_train(trainers: list[Trainer], cancel: Callable[[], bool] = lambda: False) -> list[dict] | None:
+    """Train Trainers of one layout and batch size together (``fused.many``; one group per
+    optimizer); each ends with the weights and optimizer state a single run of it would leave.
+    None when ``cancel`` said so between two chunks of steps."""
+    results: list = [None] * len(trainers)
+    by_optimizer: dict[int, list[int]] = {}
+    for i, tr in enumerate(trainers):
+        by_optimizer.setdefault(tr._fast._plan.optimizer, []).append(i)
+    for code, members in by_optimizer.items():
+        got = _train_together([trainers[i] for i in members], code, cancel)
+        if got is None:
+            return None
+        for i, r in zip(members, got):
+            results[i] = r
+    return results
+
+
+def _columns(rows) -> np.ndarray:
+    """Per-network rows stacked with the network index last (what ``train_many`` vectorizes over)."""
+    return np.ascontiguousarray(np.stack(rows, axis=-1))
+
+
+def _train_together(trainers: list[Trainer], code: int, cancel) -> list[dict] | None:
     from playground.train.fused.many import train_many
 
     t0 = time.perf_counter()
@@ -251,35 +278,43 @@ def vector_train(trainers: list[Trainer]) -> list[dict]:
     fast0, epochs = first._fast, int(first.config.epochs)
     X, T, labels = fast0.data(first)
     n, batch = len(X), int(first.config.batch_size)
-    steps = epochs * math.ceil(n / batch)
+    per_epoch = math.ceil(n / batch)
+    steps = epochs * per_epoch
     binds = [tr._fast._binding for tr in trainers]
     for tr, b in zip(trainers, binds):
         b.take_weights()
-        b.take_state(tr.optimizer, tr._fast._plan.optimizer)
-    stack = lambda name: np.stack([getattr(b, name) for b in binds])  # noqa: E731
-    thetas, s1s, s2s, ostates = stack("theta"), stack("s1"), stack("s2"), stack("ostate")
-    grads, goods = np.zeros_like(thetas), np.zeros_like(thetas)
-    orders = np.stack([np.stack([torch.randperm(n, generator=tr._generator).numpy() for _ in range(epochs)])
-                       for tr in trainers])
-    hps = np.stack([tr._fast._hyper(tr).copy() for tr in trainers])
-    lrs = np.stack([tr._fast._lrs(tr, steps) for tr in trainers])
-    opts = np.array([tr._fast._plan.optimizer for tr in trainers], dtype=np.int64)
+        b.take_state(tr.optimizer, code)
+    thetas, s1s, s2s = (_columns([getattr(b, name) for b in binds]) for name in ("theta", "s1", "s2"))
+    ostates = np.stack([b.ostate for b in binds])
+    steps_before = ostates[:, 0].copy()
+    goods, kept = np.zeros_like(thetas), np.zeros_like(thetas)
+    for tr in trainers[1:]:  # one copy of the data's features for the group (same data, same input layer)
+        tr._fast._data, tr._fast._inputs = fast0._data, fast0._inputs
+    hps = _columns([tr._fast._hyper(tr).copy() for tr in trainers])
+    lrs = _columns([tr._fast._lrs(tr, steps) for tr in trainers])
     M = len(trainers)
-    losses, pens = np.zeros((M, steps + 1)), np.zeros((M, steps + 1))
-    outs = np.empty((epochs, n, int(binds[0].layers[-1, 1])), np.float32)
-    done = np.zeros(M, dtype=np.int64)
-    train_many(thetas, grads, goods, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T,
-               labels, orders, batch, steps, fast0._plan.loss, opts, hps, lrs, losses, pens, outs, done)
+    alive, done = np.ones(M, dtype=np.bool_), np.zeros(M, dtype=np.int64)
+    for e0 in range(0, epochs, CHUNK_EPOCHS):
+        if cancel():
+            return None
+        e1 = min(e0 + CHUNK_EPOCHS, epochs)  # each network's own shuffles, drawn as its Trainer draws them
+        orders = _columns([np.stack([torch.randperm(n, generator=tr._generator).numpy() for _ in range(e0, e1)])
+                           for tr in trainers])
+        train_many(thetas, goods, kept, s1s, s2s, ostates, binds[0].wmask, binds[0].layers, binds[0].slopes, X, T,
+                   labels, orders, batch, e0 * per_epoch, e1 * per_epoch, fast0._plan.loss, code, hps, lrs, alive,
+                   done)
     seconds = (time.perf_counter() - t0) / M
     results = []
     for m, (tr, b) in enumerate(zip(trainers, binds)):
-        b.theta[:], b.s1[:], b.s2[:], b.ostate[:] = thetas[m], s1s[m], s2s[m], ostates[m]
-        b.give_state(tr.optimizer, tr._fast._plan.optimizer)
+        if not alive[m]:  # a stopped network took only its steps before the NaN
+            ostates[m, 0] = steps_before[m] + done[m]
+        b.theta[:], b.s1[:], b.s2[:], b.ostate[:] = thetas[:, m], s1s[:, m], s2s[:, m], ostates[m]
+        b.give_state(tr.optimizer, code)
         tr.step_count += int(done[m])
-        finished = int(done[m]) * batch // n if done[m] < steps else epochs
+        finished = int(done[m]) // per_epoch if not alive[m] else epochs
         tr.epoch += finished
-        results.append({"metrics": _final(tr), "epochs": finished, "seconds": seconds, "engine": "vectorized",
-                        "diverged": bool(done[m] < steps)})
+        results.append({"metrics": _final(tr, fused=True), "epochs": finished, "seconds": seconds, "engine": "vectorized",
+                        "diverged": not bool(alive[m])})
     return results
 
 
