@@ -88,9 +88,13 @@ def run(args: argparse.Namespace) -> int:
     def progress(row, done, total):
         print(f"\r{done}/{total} configurations", end="", file=sys.stderr, flush=True)
 
+    def status(text):
+        if text is not None:
+            print(text, file=sys.stderr, flush=True)
+
     t0 = time.perf_counter()
     rows = run_sweep(project.graph, config, splits, points, epochs=args.epochs, folds=args.folds,
-                     vectorize=not args.sequential, progress=progress)
+                     vectorize=not args.sequential, progress=progress, status=status)
     seconds = time.perf_counter() - t0
     print(file=sys.stderr)
     print(table(rows))

@@ -78,3 +78,20 @@ def test_bad_range_starts_nothing(dialog):
     dialog.ranges["lr"].setText("0:1:log")
     dialog.start()
     assert not dialog.running and "Not started" in dialog.note.text() and "lr" in dialog.note.text()
+
+
+def test_the_note_says_when_the_fast_engine_is_being_prepared(dialog, qtbot, monkeypatch):
+    """The first sweep after an install waits for numba's compile: the dialog says so, then trains."""
+    import threading
+
+    from playground.train.sweep import runner
+
+    gate = threading.Event()
+    monkeypatch.setattr(runner, "_prepared", False)
+    monkeypatch.setattr(runner.compiler, "wait", lambda timeout=None: gate.wait(30))
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Preparing the fast engine" in dialog.note.text(), timeout=10000)
+    assert not dialog.rows and dialog.running
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.run_button.isEnabled(), timeout=60000)
+    assert len(dialog.rows) == 4 and "Done" in dialog.note.text()

@@ -184,12 +184,11 @@ class Sweep:
         cfg = cfg.replace(device="cpu", early_stopping=False) if self.vectorize else cfg.replace(device="cpu")
         return Trainer(self._build(g, seed=cfg.seed), splits, cfg)
 
-    def run(self, cancel: Callable[[], bool] = lambda: False):
-        """Yield each finished ``SweepRow`` (vectorized groups first, then the rest one by one)."""
+    def run(self, cancel: Callable[[], bool] = lambda: False, status: Callable[[str | None], None] | None = None):
+        """Yield each finished ``SweepRow`` (vectorized groups first, then the rest one by one).
+        ``status`` hears what happens before the first row (None: that is over)."""
         if self.vectorize:
-            compiler.wait()
-            from playground.train.fused import many
-            many.warm_up()
+            prepare_engine(status)
         jobs = []  # (point index, fold index, trainer)
         for i, point in enumerate(self.points):
             for f, splits in enumerate(self.fold_data):
@@ -318,12 +317,36 @@ def _train_together(trainers: list[Trainer], code: int, cancel) -> list[dict] | 
     return results
 
 
+def prepare_engine(status: Callable[[str | None], None] | None = None) -> None:
+    """Compile (or load from numba's cache) the kernels a vectorized sweep uses, in this thread."""
+    global _prepared
+    if _prepared:
+        return
+    if status is not None:
+        status(PREPARING)
+    compiler.wait()
+    from playground.train.fused import many
+
+    many.warm_up()
+    _prepared = True
+    if status is not None:
+        status(None)
+
+
+_prepared = False
+PREPARING = ("Preparing the fast engine for many networks at once (compiled once after an install, about half "
+             "a minute; later it loads in a second)…")
+
+
 def run_sweep(graph, config: TrainConfig, splits, points: list[dict], *, epochs: int | None = None, folds: int = 0,
               vectorize: bool = True, progress: Callable[[SweepRow, int, int], None] | None = None,
-              cancel: Callable[[], bool] = lambda: False) -> list[SweepRow]:
-    """All rows of a sweep, in the order of ``points``; ``progress(row, done, total)`` after each."""
+              cancel: Callable[[], bool] = lambda: False, status: Callable[[str | None], None] | None = None
+              ) -> list[SweepRow]:
+    """All rows of a sweep, in the order of ``points``; ``progress(row, done, total)`` after each;
+    ``status(text)`` while the engine is being prepared and ``status(None)`` when it is ready."""
     rows = []
-    for row in Sweep(graph, config, splits, points, epochs=epochs, folds=folds, vectorize=vectorize).run(cancel):
+    for row in Sweep(graph, config, splits, points, epochs=epochs, folds=folds, vectorize=vectorize).run(cancel,
+                                                                                                           status):
         rows.append(row)
         if progress is not None:
             progress(row, len(rows), len(points))

@@ -57,6 +57,8 @@ class SweepDialog(QDialog):
         self._lock = threading.Lock()
         self._incoming: list = []
         self._finished: tuple | None = None
+        self._status: str | None = None  # a note from the worker before the first row
+        self._running_note = ""
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._total = 0
@@ -181,8 +183,9 @@ class SweepDialog(QDialog):
         self.scatter.set_params(params)
         self.progress.setRange(0, len(points))
         self.progress.setValue(0)
-        self.note.setText(f"Training {len(points)} configurations ({self.search.currentText()} search, "
-                          f"{epochs} epochs each{f', {folds}-fold' if folds else ''})…")
+        self._running_note = (f"Training {len(points)} configurations ({self.search.currentText()} search, "
+                              f"{epochs} epochs each{f', {folds}-fold' if folds else ''})…")
+        self.note.setText(self._running_note)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
@@ -193,7 +196,8 @@ class SweepDialog(QDialog):
             try:
                 splits = load_splits(dataset, config.seed)
                 run_sweep(graph, config, splits, points, epochs=epochs, folds=folds,
-                          progress=lambda row, done, total: self._hand_over(row), cancel=self._cancel.is_set)
+                          progress=lambda row, done, total: self._hand_over(row), cancel=self._cancel.is_set,
+                          status=self._say)
                 result = ("cancelled" if self._cancel.is_set() else "done", "")
             except Exception as exc:  # noqa: BLE001 - shown in the dialog; the app stays up
                 result = ("failed", str(exc))
@@ -208,6 +212,10 @@ class SweepDialog(QDialog):
         with self._lock:
             self._incoming.append(row)
 
+    def _say(self, text: str | None) -> None:  # worker thread: what happens before the first row
+        with self._lock:
+            self._status = text if text is not None else self._running_note
+
     def cancel(self) -> None:
         self._cancel.set()
         self.note.setText("Cancelling after the configurations in progress…")
@@ -216,7 +224,9 @@ class SweepDialog(QDialog):
         """GUI thread: show rows that finished since the last tick; end the run when the worker has."""
         with self._lock:
             new, self._incoming = self._incoming, []
-            finished = self._finished
+            finished, status, self._status = self._finished, self._status, None
+        if status is not None and finished is None and not self._cancel.is_set():
+            self.note.setText(status)
         for row in new:
             self.rows.append(row)
             self._add_row(row)
