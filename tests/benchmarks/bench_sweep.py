@@ -5,8 +5,8 @@ Run with ``python -m pytest tests/benchmarks/bench_sweep.py --benchmarks -s -q``
 training points, batch 10, SGD, tanh, one logit with binary cross-entropy; 64 configurations (64
 learning rates from 1e-3 to 1, log-spaced, each its own seed). Each round runs, interleaved:
 
-- "vectorized": the 64 networks in one ``fused.many.train_many`` call (``sweep.runner.vector_train``,
-  final train/val metrics included);
+- "vectorized": the 64 networks side by side in ``fused.many.train_many`` (network index innermost,
+  SIMD across networks; ``sweep.runner.vector_train``, shuffles and final train/val metrics included);
 - "sweep, end to end": ``run_sweep`` as the CLI and the dialog call it (64 Trainers built, grouped,
   trained, scored);
 - "fused x64": 64 sequential ``fused.runner.run_epochs`` calls, the engine alone;
