@@ -150,7 +150,7 @@ class RunRecorder(Callback):
         self._units: list = []
         self._buffers: list | None = None  # weights just before the step to measure (preallocated)
         self._armed = False
-        self._last_end: float | None = None
+        self._fit_base, self._cpu0, self._spent0, self._step0 = (0.0, 0), _clock(), 0.0, 0
 
     @property
     def every(self) -> int:
@@ -187,7 +187,8 @@ class RunRecorder(Callback):
                                        device=self._params[0].device if self._params else None)
         self.scalars.next = max(self.scalars.next, trainer.step_count + 1)
         self.full.next = max(self.full.next, trainer.step_count + 1)
-        self._last_end = None
+        self._fit_base = (self._train_s, self._intervals)  # the totals of earlier fits of this run
+        self._cpu0, self._spent0, self._step0 = _clock(), self.spent_s, trainer.step_count
         self._arm(trainer.step_count)
 
     def _arm(self, step: int) -> None:
@@ -201,12 +202,12 @@ class RunRecorder(Callback):
                     torch._foreach_copy_(self._buffers, [p.detach() for p in self._params])
 
     def on_batch_end(self, trainer, info) -> None:
-        start = _clock()
-        if self._last_end is not None:
-            self._train_s += start - self._last_end
-            self._intervals += 1
         step = info.step
-        step_s = self._train_s / self._intervals if self._intervals else math.inf
+        if step + 1 < self.scalars.next:  # nothing to measure at this step or the next: return at once
+            self._armed = False  # (on the fast engine a step takes ~10 us; this check is all it pays)
+            return
+        start = _clock()
+        step_s = self._step_seconds(start, step)
         if self._armed and step >= self.scalars.next:
             full = step >= self.full.next
             if full:
@@ -217,9 +218,15 @@ class RunRecorder(Callback):
             self._scalars(step)
             self.scalars.done(step, _clock() - t0, step_s)
         self._arm(step)
-        end = _clock()
-        self.spent_s += end - start
-        self._last_end = end
+        self.spent_s += _clock() - start
+
+    def _step_seconds(self, now: float, step: int) -> float:
+        """Mean training time per step so far: the training thread's CPU time since each fit began,
+        less the recorder's own (read only when a measurement is near, not at every step)."""
+        base_s, base_steps = self._fit_base
+        self._train_s = base_s + (now - self._cpu0) - (self.spent_s - self._spent0)
+        self._intervals = base_steps + step - self._step0
+        return self._train_s / self._intervals if self._intervals > 0 else math.inf
 
     @torch.no_grad()
     def _scalars(self, step: int) -> None:

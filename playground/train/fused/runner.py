@@ -281,13 +281,15 @@ class FastPath:
 
 def replay_batches(tr, hooks, first_step: int, pos: int, n: int, batch: int, sizes, losses, pens, lrs,
                    batch_no: int) -> None:
-    """``on_batch_end`` for each step a chunk ran, with the numbers the torch loop would have given."""
+    """``on_batch_end`` for each step a chunk ran, with the numbers the torch loop would have given
+    (the samples/s meter read once per chunk: its steps ended within a few milliseconds)."""
+    rate = tr.throughput.rate()
+    scheduled = tr._schedule is not None
+    lr = tr.optimizer.param_groups[0]["lr"]
+    epoch, left = tr.epoch + 1, math.ceil((n - pos) / batch)
     for i, size in enumerate(sizes):
-        pos += size
-        info = BatchInfo(first_step + i + 1, tr.epoch + 1, batch_no + i + 1,
-                         batch_no + i + 1 + math.ceil((n - pos) / batch), size, float(losses[i]), float(pens[i]),
-                         float(lrs[i + 1]) if tr._schedule is not None and i + 1 < len(lrs)
-                         else tr.optimizer.param_groups[0]["lr"], tr.throughput.rate())
+        info = BatchInfo(first_step + i + 1, epoch, batch_no + i + 1, batch_no + left, size, float(losses[i]),
+                         float(pens[i]), float(lrs[i + 1]) if scheduled and i + 1 < len(lrs) else lr, rate)
         for cb in hooks:
             cb.on_batch_end(tr, info)
 
