@@ -101,3 +101,51 @@ def test_learning_rate_is_drawn_from_zero(make_window, qtbot):
     low, high = panel.lr_plot.vb.viewRange()[1]
     lr = float(np.max(panel.curves["lr"].series.view()[1]))
     assert low == 0.0 and lr < high <= lr * 1.2
+
+
+def test_axes_grow_in_steps_and_leave_a_zoom_alone(curves):
+    """While points stream in, the step and loss axes jump to the next 1-1.5-2-3-4-5-6-8 x 10^k
+    (their ticks, the costly part of a repaint, are redrawn only then), from 0 up; accuracy spans
+    0..1; a range the person set by zooming stays until Rescale."""
+    from playground.ui.plots.live_curve import nice_ceil
+
+    curves.start_run()
+    curves.add_batches(_chunk(1, 230, loss=0.7))
+    curves._redraw()
+    (x0, x1), (y0, y1) = curves.loss_plot.vb.viewRange()
+    assert x0 == 0 and x1 == pytest.approx(300 * 1.04) and nice_ceil(230) == 300
+    assert y0 == 0 and y1 == pytest.approx(0.8 * 1.04)
+    before = curves.loss_plot.getAxis("bottom").picture
+    curves.add_batches(_chunk(231, 50, loss=0.6))  # still under 300: the axes keep their drawing
+    curves._redraw()
+    assert curves.loss_plot.vb.viewRange()[0] == pytest.approx([0, 312])
+    assert before is None or curves.loss_plot.getAxis("bottom").picture is before
+    curves.add_epoch(_epoch(280, 0.65, 0.9))
+    curves._redraw()
+    assert curves.acc_plot.vb.viewRange()[1] == pytest.approx([0, 1.04])
+    curves.loss_plot.setXRange(100, 200, padding=0)  # the person zooms in
+    curves.add_batches(_chunk(281, 100, loss=0.5))
+    curves._redraw()
+    assert curves.loss_plot.vb.viewRange()[0] == pytest.approx([100, 200])
+    curves.rescale()
+    assert curves.loss_plot.vb.viewRange()[0] == pytest.approx([0, 400 * 1.04])
+
+
+def test_epoch_symbols_give_way_to_the_line_beyond_a_few_hundred_points(curves):
+    """Thousands of epoch symbols cost 50-90 ms a repaint on the fast engine; past SYMBOL_LIMIT the
+    epoch curves are drawn as lines."""
+    from playground.ui.plots.live_curve import SYMBOL_LIMIT
+
+    curves.start_run()
+    for step in range(1, 11):
+        curves.add_epoch(_epoch(step, 1.0, 0.5))
+    curves._redraw()
+    assert curves.curves["val_loss"].item.opts["symbol"] == "o"
+    for step in range(11, SYMBOL_LIMIT + 20):
+        curves.add_epoch(_epoch(step, 1.0, 0.5))
+    curves._redraw()
+    assert curves.curves["val_loss"].item.opts["symbol"] is None
+    curves.start_run()  # a new run starts with symbols again
+    curves.add_epoch(_epoch(1, 1.0, 0.5))
+    curves._redraw()
+    assert curves.curves["val_loss"].item.opts["symbol"] == "o"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLis
                                QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.common import style
-from playground.ui.plots.live_curve import LiveCurve, set_log_mode
+from playground.ui.plots.live_curve import LiveCurve, SteadyAxis, set_log_mode
 
 REDRAW_S = 0.1  # while training, redraw at most this often (spaced further when the GUI is slow)
 SMOOTHING = 0.95  # exponential moving average of the step loss
@@ -91,6 +91,9 @@ class CurvesPanel(QWidget):
             "val_acc": LiveCurve(self.acc_plot, "validation", pg.mkPen("#D62728", width=2), symbol="o"),
             "lr": LiveCurve(self.lr_plot, "learning rate", pg.mkPen("#2CA02C", width=2)),
         }
+        #: axes that grow in steps while training (their ticks are redrawn only then: live_curve.SteadyAxis)
+        self.steady = {"step": SteadyAxis(self.loss_plot, 0), "loss": SteadyAxis(self.loss_plot, 1),
+                       "accuracy": SteadyAxis(self.acc_plot, 1)}
         self.readout = QLabel("Press Play (F5) to train; hover over a curve for exact values")
         style.mute(self.readout)
         self.log_box = QCheckBox("Log scale")
@@ -200,6 +203,18 @@ class CurvesPanel(QWidget):
         for curve in self.curves.values():
             curve.refresh()
         self._lr_from_zero()
+        self._steady_ranges()
+
+    def _steady_ranges(self) -> None:
+        """Steps from 0 and the loss (on a linear axis) from 0 or below, accuracy 0..1, all growing
+        in steps with what is shown (kept runs included)."""
+        (x, y), (_, acc) = self.loss_plot.vb.childrenBounds(), self.acc_plot.vb.childrenBounds()
+        if x is not None:
+            self.steady["step"].follow(0.0, x[1])
+        if y is not None and not self.log_box.isChecked():
+            self.steady["loss"].follow(min(0.0, y[0]), y[1])
+        if acc is not None:
+            self.steady["accuracy"].follow(min(0.0, acc[0]), max(1.0, acc[1]))
 
     def _lr_from_zero(self) -> None:
         """On a linear axis the learning rate is drawn from 0 up (a constant 0.03 sat on the middle
@@ -246,9 +261,12 @@ class CurvesPanel(QWidget):
 
     def rescale(self) -> None:
         """Fit the axes to the curves that are shown (a hidden overlay's range no longer counts)."""
+        for axis in self.steady.values():
+            axis.release()
         for plot in (self.loss_plot, self.acc_plot, self.lr_plot):
             plot.enableAutoRange()
             plot.vb.updateAutoRange()
+        self._steady_ranges()
 
     def clear_runs(self, current: bool = False) -> None:
         """Forget the kept runs (and, with ``current``, this run's curves: another project)."""
@@ -283,10 +301,12 @@ class CurvesPanel(QWidget):
         self.speed.setVisible(bool(self.speed.text()))
 
     def set_log(self, on: bool) -> None:
+        self.steady["loss"].release()  # a log axis keeps pyqtgraph's own range
         set_log_mode(self.loss_plot, y=on)
         set_log_mode(self.lr_plot, y=on)
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
+        self._steady_ranges()
 
     def _hover(self, event) -> None:
         pos = event[0]
