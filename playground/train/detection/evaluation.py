@@ -23,6 +23,7 @@ from playground.train.history import SplitMetrics, plain_json
 from .anchors import shape_iou
 from .decode import Detections, decode_grid, detect
 from .metrics import PRCurve, mean_average_precision
+from .view_data import truths_from_targets
 
 #: default thresholds of the drawn boxes (the Evaluation page's sliders start here)
 CONF_THRESHOLD, IOU_THRESHOLD = 0.25, 0.5
@@ -37,16 +38,9 @@ EPOCH_IMAGES = 256
 
 
 def true_boxes(targets) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Padded targets (N, MAX, 6: present, class, cx, cy, w, h) -> per image the true boxes (T, 4)
-    as corners (x0, y0, x1, y1) in image fractions, and their classes (T,) int64."""
-    t = torch.as_tensor(targets).detach().double().cpu().numpy()
-    boxes, classes = [], []
-    for rows in t:
-        rows = rows[rows[:, 0] > 0.5]
-        cx, cy, w, h = rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5]
-        boxes.append(np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], 1).reshape(-1, 4))
-        classes.append(rows[:, 1].astype(np.int64))
-    return boxes, classes
+    """Padded targets (N, MAX, 6: present, class, cx, cy, w, h), a tensor or an array -> per image
+    the true boxes (T, 4) as corners (x0, y0, x1, y1) in image fractions, and their classes (T,)."""
+    return truths_from_targets(torch.as_tensor(targets).detach().double().cpu().numpy())
 
 
 def scores(boxes: np.ndarray, conf: np.ndarray, classes: np.ndarray, truths, num_classes: int,

@@ -33,16 +33,11 @@ class LossCurve:
     axis: str  # what z is, in words
 
 
-#: tasks whose losses compare one prediction with one target (not the region losses, Dice and IoU,
-#: which need a whole mask; not the metric-learning losses, which need pairs; not detection's)
-ONE_PREDICTION_TASKS = ("classification", "regression")
-
-
 def loss_names() -> list[str]:
-    """The losses of one prediction: those of the tasks in ``ONE_PREDICTION_TASKS``."""
-    from playground.train.tasks import get_task
+    """The losses of one prediction: those of the tasks whose record says ``one_prediction_losses``."""
+    from playground.train.tasks import tasks
 
-    per_example = {n for t in ONE_PREDICTION_TASKS for n in get_task(t).losses}
+    per_example = {n for t in tasks().values() if t.one_prediction_losses for n in t.losses}
     return [n for n in LOSSES if n in per_example]
 
 

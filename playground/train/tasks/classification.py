@@ -93,6 +93,7 @@ def _summary(ev: Evaluation) -> str:
 
 
 SPEC = TaskSpec(
+    one_prediction_losses=True,
     name="classification", title="Classification", targets=target_form("classification"),
     losses=CLASS_LOSSES, default_loss=class_default_loss, check_output=_check, predict=predict_labels,
     split_metrics=class_split_metrics, evaluate=_evaluate,

@@ -57,6 +57,9 @@ class TaskSpec:
     export_decode: Callable[[Any], dict] | None = None
     ui_thumbnail: str = ""
     ui_evaluation: str = ""
+    #: its losses compare one prediction with one target (the loss-curve explorer can draw them);
+    #: not region losses (a whole mask), metric-learning losses (pairs) or detection's
+    one_prediction_losses: bool = False
 
 
 def shape_text(shape: tuple) -> str:

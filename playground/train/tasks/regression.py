@@ -45,6 +45,7 @@ def _summary(ev: Evaluation) -> str:
 
 
 SPEC = TaskSpec(
+    one_prediction_losses=True,
     name="regression", title="Regression", targets=target_form("regression"),
     losses=("mse", "mae", "huber"), default_loss=lambda outputs: "mse", check_output=_check,
     predict=lambda out, threshold: out, split_metrics=_split_metrics, evaluate=_evaluate,
