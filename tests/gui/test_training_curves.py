@@ -110,7 +110,12 @@ def test_axes_grow_in_steps_and_leave_a_zoom_alone(curves):
     from playground.ui.plots.live_curve import nice_ceil
 
     curves.start_run()
-    curves.add_batches(_chunk(1, 230, loss=0.7))
+    for step in range(10, 80, 10):  # epochs as they come (the accuracy plot's x is linked to the loss plot's)
+        curves.add_batches(_chunk(step - 9, 10, loss=0.7))
+        curves.add_epoch(_epoch(step, 0.65, 0.5))
+        curves._redraw()
+    assert curves.loss_plot.vb.viewRange()[0] == pytest.approx([0, 80 * 1.04])
+    curves.add_batches(_chunk(71, 160, loss=0.7))
     curves._redraw()
     (x0, x1), (y0, y1) = curves.loss_plot.vb.viewRange()
     assert x0 == 0 and x1 == pytest.approx(300 * 1.04) and nice_ceil(230) == 300

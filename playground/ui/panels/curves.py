@@ -78,8 +78,9 @@ class CurvesPanel(QWidget):
             plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
             plot.enableAutoRange()
             plot.setLabel("bottom", "step")
-        self.acc_plot.setXLink(self.loss_plot)
-        self.lr_plot.setXLink(self.loss_plot)
+        for plot in (self.acc_plot, self.lr_plot):  # the step axis is the loss plot's (its SteadyAxis):
+            plot.setXLink(self.loss_plot)  # a linked plot fitting its own x would push its range back
+            plot.enableAutoRange(x=False)
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
         self.graphics.ci.layout.setColumnStretchFactor(2, 2)
@@ -207,14 +208,32 @@ class CurvesPanel(QWidget):
 
     def _steady_ranges(self) -> None:
         """Steps from 0 and the loss (on a linear axis) from 0 or below, accuracy 0..1, all growing
-        in steps with what is shown (kept runs included)."""
-        (x, y), (_, acc) = self.loss_plot.vb.childrenBounds(), self.acc_plot.vb.childrenBounds()
-        if x is not None:
-            self.steady["step"].follow(0.0, x[1])
-        if y is not None and not self.log_box.isChecked():
-            self.steady["loss"].follow(min(0.0, y[0]), y[1])
+        in steps with what is shown: this run and the kept runs that are ticked (from the data, not
+        the items' bounds, which clip-to-view limits to the current range)."""
+        loss, last = self._extent(("loss", "smooth", "val_loss"))
+        acc, _ = self._extent(("train_acc", "val_acc"))
+        if last is not None:
+            self.steady["step"].follow(0.0, last)
+        if loss is not None and not self.log_box.isChecked():
+            self.steady["loss"].follow(min(0.0, loss[0]), loss[1])
         if acc is not None:
             self.steady["accuracy"].follow(min(0.0, acc[0]), max(1.0, acc[1]))
+
+    def _extent(self, names) -> tuple[tuple[float, float] | None, float | None]:
+        """((lowest, highest) finite value, last step) of the named series, kept runs included."""
+        series = [self.curves[n].series for n in names]
+        lo, hi = min(s.lo for s in series), max(s.hi for s in series)
+        last = max((float(s.x[s.n - 1]) for s in series if s.n), default=None)
+        for run in self.runs:
+            if not (run.items and run.items[0].isVisible()):
+                continue
+            for x, y in (run.data[n] for n in names if n in run.data):
+                y = y[np.isfinite(y)]
+                if len(y):
+                    lo, hi = min(lo, float(y.min())), max(hi, float(y.max()))
+                if len(x):
+                    last = max(last or 0.0, float(x[-1]))
+        return ((lo, hi) if lo <= hi else None), last
 
     def _lr_from_zero(self) -> None:
         """On a linear axis the learning rate is drawn from 0 up (a constant 0.03 sat on the middle
@@ -263,8 +282,10 @@ class CurvesPanel(QWidget):
         """Fit the axes to the curves that are shown (a hidden overlay's range no longer counts)."""
         for axis in self.steady.values():
             axis.release()
+        self.loss_plot.enableAutoRange()
+        for plot in (self.acc_plot, self.lr_plot):
+            plot.enableAutoRange(y=True)
         for plot in (self.loss_plot, self.acc_plot, self.lr_plot):
-            plot.enableAutoRange()
             plot.vb.updateAutoRange()
         self._steady_ranges()
 

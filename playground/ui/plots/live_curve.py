@@ -29,7 +29,7 @@ class GrowingSeries:
     def __init__(self, capacity: int = 1024):
         self.x = np.empty(capacity, dtype=np.float64)
         self.y = np.empty(capacity, dtype=np.float64)
-        self.n = 0
+        self.clear()
 
     def extend(self, xs, ys) -> None:
         xs, ys = np.asarray(xs, dtype=np.float64).ravel(), np.asarray(ys, dtype=np.float64).ravel()
@@ -43,9 +43,13 @@ class GrowingSeries:
         self.x[self.n:need] = xs
         self.y[self.n:need] = ys
         self.n = need
+        finite = ys[np.isfinite(ys)]
+        if len(finite):
+            self.lo, self.hi = min(self.lo, float(finite.min())), max(self.hi, float(finite.max()))
 
     def clear(self) -> None:
         self.n = 0
+        self.lo, self.hi = np.inf, -np.inf  # the finite values' extent so far
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
