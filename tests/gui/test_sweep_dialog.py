@@ -95,3 +95,9 @@ def test_the_note_says_when_the_fast_engine_is_being_prepared(dialog, qtbot, mon
     gate.set()
     qtbot.waitUntil(lambda: not dialog.running and dialog.run_button.isEnabled(), timeout=60000)
     assert len(dialog.rows) == 4 and "Done" in dialog.note.text()
+
+
+def test_scatter_axes_show_plain_numbers(dialog):
+    """Losses of 0.01-0.6 were labelled "validation loss (x0.001)" with ticks 0..600."""
+    axis = dialog.scatter.plot.getAxis("left")
+    assert not axis.autoSIPrefix and "x0.001" not in axis.labelString()

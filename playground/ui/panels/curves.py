@@ -75,7 +75,9 @@ class CurvesPanel(QWidget):
         self.lr_plot = self.graphics.addPlot(row=0, col=2, title="Learning rate")
         for plot in (self.loss_plot, self.acc_plot, self.lr_plot):
             plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.addLegend(offset=(-5, 5), labelTextSize="8pt")
+            # the loss falls away from the top right; accuracy climbs to it and the learning rate is
+            # drawn at the top (from 0 up): their legends sit bottom right, off the curves
+            plot.addLegend(offset=(-5, 5) if plot is self.loss_plot else (-5, -5), labelTextSize="8pt")
             plot.enableAutoRange()
             plot.setLabel("bottom", "step")
         for plot in (self.acc_plot, self.lr_plot):  # the step axis is the loss plot's (its SteadyAxis):

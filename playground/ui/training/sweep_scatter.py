@@ -33,6 +33,8 @@ class SweepScatter(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
+        for side in ("left", "bottom"):  # "validation loss (x0.001)" over ticks 0..600 read as nonsense
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.dots = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(31, 119, 180, 170), pen=None)
         self.best = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(214, 39, 40, 220), pen=None)
         self.plot.addItem(self.dots)
