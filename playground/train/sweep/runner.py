@@ -26,6 +26,7 @@ from playground.train.config import TrainConfig
 from playground.train.engine import Trainer
 from playground.train.evaluation import model_outputs, split_metrics
 from playground.train.fused import compiler
+from playground.train.fused.codes import O_STEP
 from playground.train.sweep.space import kfold
 from playground.train.threads import threads_for
 
@@ -285,8 +286,8 @@ def _train_together(trainers: list[Trainer], code: int, cancel) -> list[dict] | 
         b.take_state(tr.optimizer, code)
     thetas, s1s, s2s = (_columns([getattr(b, name) for b in binds]) for name in ("theta", "s1", "s2"))
     ostates = np.stack([b.ostate for b in binds])
-    steps_before = ostates[:, 0].copy()
-    goods, kept = np.zeros_like(thetas), np.zeros_like(thetas)
+    steps_before = ostates[:, O_STEP].copy()
+    goods, kept = thetas.copy(), np.zeros_like(thetas)  # "last good" before the first step: the start
     for tr in trainers[1:]:  # one copy of the data's features for the group (same data, same input layer)
         tr._fast._data, tr._fast._inputs = fast0._data, fast0._inputs
     hps = _columns([tr._fast._hyper(tr).copy() for tr in trainers])
@@ -306,7 +307,7 @@ def _train_together(trainers: list[Trainer], code: int, cancel) -> list[dict] | 
     results = []
     for m, (tr, b) in enumerate(zip(trainers, binds)):
         if not alive[m]:  # a stopped network took only its steps before the NaN
-            ostates[m, 0] = steps_before[m] + done[m]
+            ostates[m, O_STEP] = steps_before[m] + done[m]
         b.theta[:], b.s1[:], b.s2[:], b.ostate[:] = thetas[:, m], s1s[:, m], s2s[:, m], ostates[m]
         b.give_state(tr.optimizer, code)
         tr.step_count += int(done[m])

@@ -96,3 +96,14 @@ def test_cancel_is_taken_up_between_chunks():
     before = [_flat(tr.model).clone() for tr in trainers]
     assert vector_train(trainers, cancel=lambda: True) is None
     assert all(torch.equal(b, _flat(tr.model)) for b, tr in zip(before, trainers))
+
+
+def test_a_network_whose_first_loss_is_inf_keeps_its_starting_weights():
+    trainers, _ = _group("sgd", "mse", "identity", (0.05, 0.05))
+    with torch.no_grad():
+        for p in trainers[1].model.parameters():
+            p.fill_(1e20)  # outputs of 1e60: inf in float32 from the first forward pass
+    start = _flat(trainers[1].model).clone()
+    results = vector_train(trainers)
+    assert [r["diverged"] for r in results] == [False, True] and results[1]["epochs"] == 0
+    assert torch.equal(_flat(trainers[1].model), start) and trainers[1].step_count == 0
