@@ -41,7 +41,7 @@ from playground.train.throughput import Throughput
 def default_reinit(model: nn.Module, seed: int) -> None:
     """New initial weights: every submodule's own ``reset_parameters`` under ``seed``."""
     with torch.random.fork_rng(devices=[]):
-        torch.default_generator.manual_seed(seed)  # the CPU generator, the one fork_rng restores
+        torch.manual_seed(seed)
         for module in model.modules():
             if hasattr(module, "reset_parameters"):
                 module.reset_parameters()
