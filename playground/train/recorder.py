@@ -172,7 +172,8 @@ class RunRecorder(Callback):
 
     def next_detail_step(self) -> int | None:
         """The step whose own gradient and update the next measurement reads (the fused engine ends
-        a chunk of steps there, so the numbers are that step's, not a chunk's)."""
+        a chunk of steps there, so the numbers are that step's, not a chunk's, and calls
+        ``on_batch_end`` only from the step before it: at the others this recorder does nothing)."""
         return self.scalars.next if self._params else None
 
     # ---- the Trainer's callbacks (training thread) ----------------------------------------------

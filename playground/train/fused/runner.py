@@ -282,16 +282,24 @@ class FastPath:
 def replay_batches(tr, hooks, first_step: int, pos: int, n: int, batch: int, sizes, losses, pens, lrs,
                    batch_no: int) -> None:
     """``on_batch_end`` for each step a chunk ran, with the numbers the torch loop would have given
-    (the samples/s meter read once per chunk: its steps ended within a few milliseconds)."""
+    (the samples/s meter read once per chunk: its steps ended within a few milliseconds). A callback
+    with ``next_detail_step`` (the recorder) is called only from the step before that one: at the
+    others it has nothing to do, and 100,000 calls that return at once cost ~10 % of a fast run."""
     rate = tr.throughput.rate()
     scheduled = tr._schedule is not None
     lr = tr.optimizer.param_groups[0]["lr"]
     epoch, left = tr.epoch + 1, math.ceil((n - pos) / batch)
+    due = [cb.next_detail_step() if hasattr(cb, "next_detail_step") else None for cb in hooks]
     for i, size in enumerate(sizes):
-        info = BatchInfo(first_step + i + 1, epoch, batch_no + i + 1, batch_no + left, size, float(losses[i]),
+        step = first_step + i + 1
+        info = BatchInfo(step, epoch, batch_no + i + 1, batch_no + left, size, float(losses[i]),
                          float(pens[i]), float(lrs[i + 1]) if scheduled and i + 1 < len(lrs) else lr, rate)
-        for cb in hooks:
+        for k, cb in enumerate(hooks):
+            if due[k] is not None and step + 1 < due[k]:
+                continue
             cb.on_batch_end(tr, info)
+            if due[k] is not None:
+                due[k] = cb.next_detail_step()
 
 
 def take_chunk(tr, ran, pos: int, n: int, outs: list, ys: list, sizes: list, hooks: list, batch_no: int, t0: float):
