@@ -141,10 +141,11 @@ def test_trainer_on_the_torch_path_against_a_plain_loop(monkeypatch):
 
 
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize("engine", ["torch", "fast"])
-def test_gui_stalls_while_the_fused_engine_trains(engine, qtbot, tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine, view", [("torch", "curves"), ("fast", "curves"), ("fast", "boundary")])
+def test_gui_stalls_while_the_fused_engine_trains(engine, view, qtbot, tmp_path, monkeypatch):
     """The window's 10 ms timer while the tfp_mlp preset trains for a few seconds, on the torch path
-    and on the fused engine (curves streaming at thousands of steps a second): the targets of
+    and on the fused engine (curves streaming at thousands of steps a second; or the Look Inside
+    workspace with the decision boundary and neuron tiles redrawing): the targets of
     bench_gui_training (p99 < 50 ms, worst < 200 ms)."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -164,7 +165,11 @@ def test_gui_stalls_while_the_fused_engine_trains(engine, qtbot, tmp_path, monke
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    window.training._raise_curves("running", "")
+    if view == "boundary":
+        window.workspaces.switch("inside")
+        window.show_panel("boundary")
+    else:
+        window.training._raise_curves("running", "")
     session = window.training.session
     lateness = Lateness()
     for seconds in (2, 6):  # a warm-up run, then the measured one
@@ -182,7 +187,7 @@ def test_gui_stalls_while_the_fused_engine_trains(engine, qtbot, tmp_path, monke
         lateness.stop()
         with qtbot.waitSignal(session.finished, timeout=60000):
             session.stop()
-    print(f"\n{engine} engine in the window (tfp_mlp on {project.dataset.get('name', 'its dataset')}): "
+    print(f"\n{engine} engine in the window, {view} on screen (tfp_mlp on {project.dataset.get('name', 'its dataset')}): "
           f"{steps / seconds:,.0f} steps/s; load average {os.getloadavg()[0]:.1f}; GUI 10 ms timer: {lateness.summary()}")
     session.shutdown()
     window.doc.mark_saved()
