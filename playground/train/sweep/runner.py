@@ -4,8 +4,9 @@ Owns ``APPLY`` (a table: sweep setting -> how it changes the project's graph or 
 ``configure`` (one point -> graph + TrainConfig), ``SweepRow`` and ``run_sweep``. Each
 configuration gets its own Trainer (the same model, seed, optimizer, data feeds and shuffling as a
 single run of it). Those the fused engine can train (``fused/plan.py``; no dropout, no early
-stopping) are grouped by layout and batch size and trained together by ``fused/many.py`` in one
-kernel call per group (weights as a 2-D array, per-network optimizer, learning rate and seed);
+stopping) are grouped by layout and batch size and trained side by side by ``fused/many.py``, one
+kernel call per optimizer and chunk of epochs (the network index innermost, so the arithmetic runs
+on several networks per SIMD instruction; each with its own learning rate, settings and seed);
 the rest run one by one through ``Trainer.fit``. Both end the same way: final train and validation
 loss/accuracy from one pass over each split. With ``folds`` = K, training + validation data are
 pooled and cut into K folds (``space.kfold``); a row holds the mean over the K runs.
