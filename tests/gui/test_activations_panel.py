@@ -187,3 +187,15 @@ def test_unet_decoder_maps_match_a_torch_forward_and_name_the_classes(make_windo
     assert final.bars is None and final.grid.captions == [f"ch {c} {names[c]}" for c in range(8)]
     assert "one score map per class" in final.note.text()
     assert panel.sections["conv10"].grid.captions[0] == "ch 0"
+
+
+def test_a_small_networks_strips_are_wide_enough_to_read(make_window, qtbot):
+    """A tfp_mlp layer's 8 values were 16-px cells on a 1920-px row; short strips get 40 px a value."""
+    from playground.ui.panels.activations import SHORT_STRIP_CELL
+
+    window, panel = _panel(make_window, qtbot, "tfp_mlp")
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    grid = panel.sections["fc1"].grid
+    _cols, tile_w, tile_h = grid._layout(grid.width())
+    assert grid.tiles[0].shape[1] == 8 and tile_w == 8 * SHORT_STRIP_CELL and tile_h == SHORT_STRIP_CELL

@@ -29,6 +29,8 @@ from playground.ui.plots.image_grid import ImageGrid
 MAX_CHANNELS = 32  # feature maps drawn per node
 MAP_TILE = 56  # pixels per feature-map tile
 STRIP_CELL = 16  # pixels per value of a heat strip, at most
+SHORT_STRIP_CELL = 40  # ... of a short one (a small network's layer: 8 values were 128 px on a 1920 row)
+SHORT_STRIP = 16  # values
 BAR_ROW = 18
 
 
@@ -164,6 +166,7 @@ class NodeSection(QFrame):
             self.note.setText(stats)
         else:  # a vector (or a single number): a heat strip
             strip, width = as_strip(value)
+            self.grid.stretch_cell = SHORT_STRIP_CELL if value.size <= SHORT_STRIP else STRIP_CELL
             caption = (f"{value.size} values, {width} per row" if strip.shape[0] > 1
                        else f"{value.size} value{'s' if value.size != 1 else ''}")
             self.grid.set_tiles([strip], [caption], scale="shared", legend=True)
