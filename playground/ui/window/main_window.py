@@ -35,7 +35,6 @@ from playground.ui.editor.palette import Palette
 from playground.ui.editor.problems_panel import ProblemsPanel
 from playground.ui.editor.summary_view import SummaryView
 from playground.ui.training.attach import TrainingUI
-from playground.ui.window.task_tabs import TaskTabs
 from playground.ui.window.workspaces import Workspaces
 
 
@@ -102,7 +101,6 @@ class MainWindow(QMainWindow, CanvasActions):
         self.workspaces.add_menu(self._view_menu)
         self._build_theme_menu()
         follow_selection(self)  # the Learn views that show the selected layer
-        self.task_tabs = TaskTabs(self)  # Embedding/Autoencoder tabs only for projects of their task
         self.lessons = LessonsUI(self)  # the Lesson dock, Help > Lessons, View > Present (F11)
         self.workspaces.after_arrange.append(  # the Lesson dock stays beside every workspace while a lesson is open
             lambda: self.lessons.dock.setVisible(self.lessons.panel.lesson is not None))
