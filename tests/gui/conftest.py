@@ -9,6 +9,18 @@ from playground.graph.project import graph_to_dict, load_project
 
 
 @pytest.fixture(autouse=True)
+def _collect_qt_garbage_here():
+    """After each test, the garbage it left (windows and widgets in reference cycles) is collected
+    in this, the GUI thread. Left for later, the cycle collector can run in whatever thread
+    allocates next (a training thread) and destroy a Qt object there, which PySide answers by
+    waiting for the GIL inside the collector: a deadlock seen once in a full run."""
+    import gc
+
+    yield
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_config(tmp_path, monkeypatch):
     """Settings, recent files and the autosave go to a temporary folder, never the real home."""
     folder = tmp_path / "config"
